@@ -1,0 +1,28 @@
+/**
+ * What the audit log records: a closed set of event kinds that carry ids and codes only,
+ * never personal content or decrypted text.
+ */
+export type AuditEvent =
+  | { kind: 'instance.initialised' }
+  | { kind: 'login.succeeded'; userId: string }
+  | { kind: 'login.failed'; userId: string | null; reason: 'password' | 'totp' | 'locked' | 'inactive' }
+  | { kind: 'logout'; userId: string }
+  | { kind: 'totp.enrolled'; userId: string }
+  | { kind: 'user.created'; userId: string; roles: string[] }
+  | { kind: 'user.invited'; inviteId: string; roles: string[] }
+  | { kind: 'user.deactivated'; userId: string }
+  | { kind: 'user.keys_reset'; userId: string }
+  | { kind: 'vault.decrypted'; vaultId: string; purpose: string }
+  | { kind: 'vault.granted'; vaultId: string; userId: string }
+  | { kind: 'vault.revoked'; vaultId: string; userId: string }
+  | { kind: 'request.received'; requestId: string; urgent: boolean }
+  | { kind: 'request.replied'; requestId: string }
+  | { kind: 'request.status_changed'; requestId: string; from: string; to: string }
+  | { kind: 'request.erasure_requested'; requestId: string }
+  | { kind: 'case.created'; caseId: string; requestId: string }
+  | { kind: 'case.assigned'; caseId: string; userId: string }
+  | { kind: 'case.note_added'; caseId: string }
+  | { kind: 'backup.created' }
+  | { kind: 'recovery.regranted'; userId: string; vaults: number };
+
+export type AuditKind = AuditEvent['kind'];

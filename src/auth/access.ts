@@ -1,0 +1,58 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { timingSafeEqual } from 'node:crypto';
+import type { AppEnv } from '../web/context.ts';
+import { AppError, notFound } from '../web/errors.ts';
+import { translator } from '../i18n/index.ts';
+import type { Role } from './roles.ts';
+import { resumeSession, type Session } from './sessions.ts';
+import { findUserById } from './users.ts';
+import { clearSessionCookie, readSessionCookie } from './cookie.ts';
+
+/** The session behind the request's cookie, whatever its stage, or null. */
+export async function currentSession(c: Context<AppEnv>): Promise<Session | null> {
+  const cookie = readSessionCookie(c);
+  if (!cookie) return null;
+  const session = await resumeSession(c.get('deps').db, cookie);
+  if (!session) clearSessionCookie(c);
+  return session;
+}
+
+function sameToken(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * Guards a staff route: a signed-in, fully authenticated user holding one of the roles. Without
+ * a session a page asks to log in; with the wrong role the route does not exist for them.
+ * Every post must carry the session's CSRF token.
+ */
+export function requireStaff(roles: readonly Role[] | 'any'): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const session = await currentSession(c);
+    if (!session || session.stage !== 'active') {
+      if (c.req.method === 'GET') return c.redirect(`/staff/login?next=${encodeURIComponent(c.req.path)}`, 303);
+      throw new AppError('forbidden');
+    }
+    const user = await findUserById(c.get('deps').db, session.userId);
+    if (!user || !user.active) throw new AppError('forbidden');
+    c.set('lang', user.language);
+    c.set('t', translator(user.language));
+    c.set('staff', { userId: user.id, displayName: user.displayName, roles: user.roles, keys: session.keys, csrfToken: session.csrfToken });
+    if (c.req.method === 'POST') {
+      const body = await c.req.parseBody();
+      const token = typeof body['_csrf'] === 'string' ? body['_csrf'] : '';
+      if (!sameToken(token, session.csrfToken)) throw new AppError('forbidden');
+    }
+    if (roles !== 'any' && !user.roles.some((role) => roles.includes(role))) throw notFound();
+    await next();
+  };
+}
+
+/** The signed-in staff member of a guarded route. */
+export function staffOf(c: Context<AppEnv>) {
+  const staff = c.get('staff');
+  if (!staff) throw new AppError('forbidden');
+  return staff;
+}

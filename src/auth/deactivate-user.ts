@@ -1,0 +1,18 @@
+import type { Db } from '../db/client.ts';
+import { appendAudit } from '../audit/log.ts';
+import { revokeAllGrants } from '../crypto/vaults.ts';
+import { endUserSessions } from './sessions.ts';
+
+/** Deactivates a colleague: their sessions end and every vault grant they held is removed. */
+export async function deactivateUser(db: Db, actorUserId: string, userId: string): Promise<boolean> {
+  if (actorUserId === userId) return false;
+  return db.transaction(async (tx) => {
+    const rows = await tx.query('update users set active = false where id = $1 and active returning id', [userId]);
+    if (rows.length === 0) return false;
+    await endUserSessions(tx, userId);
+    await revokeAllGrants(tx, actorUserId, userId);
+    await tx.query('delete from case_assignments where user_id = $1', [userId]);
+    await appendAudit(tx, actorUserId, { kind: 'user.deactivated', userId });
+    return true;
+  });
+}

@@ -1,0 +1,54 @@
+import type { Db } from '../db/client.ts';
+import { appendAudit } from '../audit/log.ts';
+import { createRecoveryKey } from '../crypto/recovery.ts';
+import { ensureInstance, instanceKeys, setRecoveryKey, setSetupToken, setupTokenHash } from '../crypto/instance.ts';
+import { randomToken, sameBytes, sha256 } from '../crypto/primitives.ts';
+import type { Lang } from '../i18n/lang.ts';
+import { administratorExists, insertUser } from './users.ts';
+
+export type FirstAdministrator = { login: string; displayName: string; password: string; language: Lang };
+export type Initialised = { userId: string; shares: string[]; threshold: number };
+
+export class AlreadyInitialised extends Error {
+  constructor() {
+    super('Beside already has an administrator.');
+  }
+}
+
+/**
+ * Creates the first administrator and the organisation's recovery key. The shares are returned
+ * once, to be printed for different trusted people; nothing can show them again.
+ */
+export async function initialise(db: Db, admin: FirstAdministrator, shareCount = 3, threshold = 2): Promise<Initialised> {
+  const recovery = await createRecoveryKey(shareCount, threshold);
+  return db.transaction(async (tx) => {
+    await ensureInstance(tx);
+    await tx.query('select 1 from instance where id = 1 for update');
+    if (await administratorExists(tx)) throw new AlreadyInitialised();
+    const user = await insertUser(tx, { ...admin, roles: ['administrator', 'coordinator'] });
+    await setRecoveryKey(tx, recovery.publicKey, threshold, shareCount);
+    await setSetupToken(tx, null);
+    await appendAudit(tx, null, { kind: 'instance.initialised' });
+    await appendAudit(tx, null, { kind: 'user.created', userId: user.id, roles: user.roles });
+    return { userId: user.id, shares: recovery.shares, threshold };
+  });
+}
+
+/** While no administrator exists, a one-time setup link; answers null once set up. */
+export async function issueSetupToken(db: Db): Promise<string | null> {
+  return db.transaction(async (tx) => {
+    if (await administratorExists(tx)) return null;
+    const token = randomToken();
+    await setSetupToken(tx, token);
+    return token;
+  });
+}
+
+export async function setupTokenValid(db: Db, token: string): Promise<boolean> {
+  const stored = await setupTokenHash(db);
+  return stored !== null && !(await administratorExists(db)) && sameBytes(stored, sha256(token));
+}
+
+export async function isInitialised(db: Db): Promise<boolean> {
+  return (await instanceKeys(db)).recoveryPublicKey !== null;
+}

@@ -1,0 +1,196 @@
+import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
+import { z } from 'zod';
+import type { App, AppEnv } from '../web/context.ts';
+import { route, SIGNING_IN, staff } from '../web/route.ts';
+import { AppError } from '../web/errors.ts';
+import { StaffLayout, renderPage } from '../web/layout.tsx';
+import { Field } from '../web/forms.tsx';
+import { clientAddress } from '../web/client-address.ts';
+import { appendAudit } from '../audit/log.ts';
+import { currentSession, staffOf } from './access.ts';
+import { clearSessionCookie, writeSessionCookie } from './cookie.ts';
+import { logIn, recordFailure, recordSuccess } from './login.ts';
+import { endSession, keepPendingTotp, pendingTotp, setStage, type Session } from './sessions.ts';
+import { matchTotp, newTotpSecret, saveTotpSecret, totpQrSvg, verifyTotp } from './totp.ts';
+import { findUserById } from './users.ts';
+import { registerSetup } from './setup-routes.tsx';
+import { registerAdmin } from './admin-routes.tsx';
+
+const loginForm = z.object({ login: z.string().trim().min(1).max(64), password: z.string().min(1).max(1024) });
+const codeForm = z.object({ code: z.string().trim().max(12) });
+
+/** Only our own staff pages may be the place to return to after login. */
+function safeNext(value: string | undefined): string {
+  return value && /^\/staff(\/[\w\-./]*)?$/.test(value) && !value.includes('//') ? value : '/staff';
+}
+
+function page(c: Context<AppEnv>, title: string, body: Child, status: 200 | 400 | 429 = 200) {
+  return renderPage(c, <StaffLayout lang={c.get('lang')} t={c.get('t')} title={title} staff={undefined}>{body}</StaffLayout>, status);
+}
+
+function LoginPage(props: { c: Context<AppEnv>; next: string; failed?: boolean; login?: string }) {
+  const t = props.c.get('t');
+  return (
+    <>
+      <h1>{t('auth.login.title')}</h1>
+      {props.failed && (
+        <p class="error" role="alert">
+          {t('auth.login.failed')}
+        </p>
+      )}
+      <form method="post" action={`/staff/login?next=${encodeURIComponent(props.next)}`}>
+        <Field name="login" label={t('auth.login.login')}>
+          <input id="login" name="login" type="text" autocomplete="username" autocapitalize="none" required value={props.login ?? ''} />
+        </Field>
+        <Field name="password" label={t('auth.login.password')}>
+          <input id="password" name="password" type="password" autocomplete="current-password" required />
+        </Field>
+        <div class="actions">
+          <button type="submit">{t('auth.login.submit')}</button>
+        </div>
+      </form>
+    </>
+  );
+}
+
+function CodePage(props: { c: Context<AppEnv>; action: string; failed: boolean; children?: Child }) {
+  const t = props.c.get('t');
+  return (
+    <>
+      {props.children}
+      {props.failed && (
+        <p class="error" role="alert">
+          {t('auth.code.failed')}
+        </p>
+      )}
+      <form method="post" action={props.action}>
+        <Field name="code" label={t('auth.code.label')}>
+          <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]*" maxlength={8} required />
+        </Field>
+        <div class="actions">
+          <button type="submit">{t('auth.code.submit')}</button>
+        </div>
+      </form>
+    </>
+  );
+}
+
+async function sessionAt(c: Context<AppEnv>, stage: Session['stage']): Promise<Session | null> {
+  const session = await currentSession(c);
+  return session && session.stage === stage ? session : null;
+}
+
+export function registerAuth(app: App): void {
+  route(app, 'GET', '/staff/login', SIGNING_IN, async (c) => {
+    const session = await currentSession(c);
+    if (session?.stage === 'active') return c.redirect('/staff', 303);
+    return page(c, c.get('t')('auth.login.title'), <LoginPage c={c} next={safeNext(c.req.query('next'))} />);
+  });
+
+  route(app, 'POST', '/staff/login', SIGNING_IN, async (c) => {
+    const { db, limits } = c.get('deps');
+    const next = safeNext(c.req.query('next'));
+    const form = loginForm.safeParse(await c.req.parseBody());
+    if (!limits.attempt(`login:${clientAddress(c)}`, 20, 15 * 60_000)) throw new AppError('rate_limited');
+    if (!form.success) return page(c, c.get('t')('auth.login.title'), <LoginPage c={c} next={next} failed />, 400);
+    const result = await logIn(db, form.data.login, form.data.password);
+    if (!result.ok) return page(c, c.get('t')('auth.login.title'), <LoginPage c={c} next={next} failed login={form.data.login} />, 400);
+    writeSessionCookie(c, result.cookie);
+    return c.redirect(result.stage === 'enrol' ? '/staff/enrol' : `/staff/login/code?next=${encodeURIComponent(next)}`, 303);
+  });
+
+  route(app, 'GET', '/staff/login/code', SIGNING_IN, async (c) => {
+    if (!(await sessionAt(c, 'totp'))) return c.redirect('/staff/login', 303);
+    const t = c.get('t');
+    const action = `/staff/login/code?next=${encodeURIComponent(safeNext(c.req.query('next')))}`;
+    return page(c, t('auth.code.title'), <CodePage c={c} action={action} failed={false}><h1>{t('auth.code.title')}</h1></CodePage>);
+  });
+
+  route(app, 'POST', '/staff/login/code', SIGNING_IN, async (c) => {
+    const { db, limits } = c.get('deps');
+    const session = await sessionAt(c, 'totp');
+    if (!session) return c.redirect('/staff/login', 303);
+    if (!limits.attempt(`code:${session.userId}`, 10, 15 * 60_000)) throw new AppError('rate_limited');
+    const form = codeForm.safeParse(await c.req.parseBody());
+    const next = safeNext(c.req.query('next'));
+    const ok = await db.transaction(async (tx) => {
+      if (form.success && (await verifyTotp(tx, session.userId, session.keys, form.data.code))) {
+        await setStage(tx, session, 'active');
+        await recordSuccess(tx, session.userId);
+        return true;
+      }
+      const [row] = await tx.query<{ failed_logins: number }>('select failed_logins from users where id = $1', [session.userId]);
+      await recordFailure(tx, session.userId, (row?.failed_logins ?? 0) + 1, new Date());
+      await appendAudit(tx, session.userId, { kind: 'login.failed', userId: session.userId, reason: 'totp' });
+      return false;
+    });
+    if (ok) return c.redirect(next, 303);
+    const t = c.get('t');
+    const action = `/staff/login/code?next=${encodeURIComponent(next)}`;
+    return page(c, t('auth.code.title'), <CodePage c={c} action={action} failed><h1>{t('auth.code.title')}</h1></CodePage>, 400);
+  });
+
+  route(app, 'GET', '/staff/enrol', SIGNING_IN, async (c) => {
+    const session = await sessionAt(c, 'enrol');
+    if (!session) return c.redirect('/staff/login', 303);
+    const secret = newTotpSecret();
+    await keepPendingTotp(c.get('deps').db, session, secret);
+    return enrolPage(c, session, secret, false);
+  });
+
+  route(app, 'POST', '/staff/enrol', SIGNING_IN, async (c) => {
+    const { db } = c.get('deps');
+    const session = await sessionAt(c, 'enrol');
+    const secret = session && pendingTotp(session);
+    if (!session || !secret) return c.redirect('/staff/login', 303);
+    const form = codeForm.safeParse(await c.req.parseBody());
+    const step = form.success ? matchTotp(secret, form.data.code) : null;
+    if (step === null) return enrolPage(c, session, secret, true);
+    await db.transaction(async (tx) => {
+      await saveTotpSecret(tx, session.userId, session.keys.publicKey, secret, step);
+      await setStage(tx, session, 'active');
+      await appendAudit(tx, session.userId, { kind: 'totp.enrolled', userId: session.userId });
+      await recordSuccess(tx, session.userId);
+    });
+    return c.redirect('/staff', 303);
+  });
+
+  route(app, 'POST', '/staff/logout', staff(), async (c) => {
+    const session = await currentSession(c);
+    const { db } = c.get('deps');
+    if (session) {
+      await db.transaction(async (tx) => {
+        await endSession(tx, session.idHash);
+        await appendAudit(tx, staffOf(c).userId, { kind: 'logout', userId: staffOf(c).userId });
+      });
+    }
+    clearSessionCookie(c);
+    return c.redirect('/staff/login', 303);
+  });
+
+  registerSetup(app);
+  registerAdmin(app);
+}
+
+async function enrolPage(c: Context<AppEnv>, session: Session, secret: string, failed: boolean) {
+  const t = c.get('t');
+  const { config, db } = c.get('deps');
+  const user = await findUserById(db, session.userId);
+  const svg = await totpQrSvg(secret, user?.login ?? 'staff', config.orgName);
+  return page(
+    c,
+    t('auth.enrol.title'),
+    <CodePage c={c} action="/staff/enrol" failed={failed}>
+      <>
+        <h1>{t('auth.enrol.title')}</h1>
+        <p>{t('auth.enrol.intro')}</p>
+        <figure class="qr" role="img" aria-label={t('auth.enrol.qr')} dangerouslySetInnerHTML={{ __html: svg }} />
+        <p>
+          {t('auth.enrol.manual')} <code data-totp-secret>{secret}</code>
+        </p>
+      </>
+    </CodePage>,
+    failed ? 400 : 200,
+  );
+}

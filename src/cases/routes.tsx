@@ -1,0 +1,242 @@
+import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
+import { z } from 'zod';
+import { formatDateTime, type Translate } from '../i18n/index.ts';
+import { dbOf, type App, type AppEnv } from '../web/context.ts';
+import { route, staff } from '../web/route.ts';
+import { Csrf, StaffLayout, renderPage } from '../web/layout.tsx';
+import { notFound } from '../web/errors.ts';
+import { staffOf } from '../auth/access.ts';
+import { CASE_ROLES } from '../auth/roles.ts';
+import { listUsers } from '../auth/users.ts';
+import { NEEDS, countryName } from '../help/needs.ts';
+import { ContentFacts, Conversation, NeedTags, ReplyForm } from '../help/triage-views.tsx';
+import { createCaseFromRequest } from './create-case.ts';
+import { NEED_STATUSES, addNote, assignColleague, listCases, openCase, setNeedStatus, type CaseSummary } from './case-file.ts';
+
+const uuid = z.uuid();
+const makeCaseForm = z.object({ assignee: z.uuid() });
+const noteForm = z.object({ body: z.string().trim().min(1).max(20_000) });
+const needForm = z.object({ need: z.enum(NEEDS), status: z.enum(NEED_STATUSES) });
+const assignForm = z.object({ user: z.uuid() });
+
+const NOTICES = { created: 'cases.created', note: 'cases.note.saved', need: 'cases.need.saved', assigned: 'cases.assigned', empty: 'cases.note.empty' } as const;
+
+function page(c: Context<AppEnv>, title: string, body: Child) {
+  return renderPage(c, <StaffLayout lang={c.get('lang')} t={c.get('t')} title={title} staff={c.get('staff')}>{body}</StaffLayout>);
+}
+
+function idParam(c: Context<AppEnv>): string {
+  const parsed = uuid.safeParse((c.req.param('id') ?? ''));
+  if (!parsed.success) throw notFound();
+  return parsed.data;
+}
+
+function CaseTable({ t, lang, cases }: { t: Translate; lang: AppEnv['Variables']['lang']; cases: CaseSummary[] }) {
+  if (cases.length === 0) return <p>{t('cases.none')}</p>;
+  return (
+    <div class="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t('cases.col.case')}</th>
+            <th scope="col">{t('cases.col.needs')}</th>
+            <th scope="col">{t('cases.col.assigned')}</th>
+            <th scope="col">{t('cases.col.status')}</th>
+            <th scope="col">{t('cases.col.updated')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {cases.map((item) => (
+            <tr data-case={item.id}>
+              <td>
+                <a href={`/staff/cases/${item.id}`}>{item.pseudonym}</a>
+              </td>
+              <td>
+                <NeedTags t={t} needs={item.needs.filter((n) => n.status !== 'done' && n.status !== 'not_needed').map((n) => n.need)} urgent={item.urgent} />
+              </td>
+              <td>{item.team.map((member) => member.displayName).join(', ')}</td>
+              <td>{t(`cases.status.${item.status}`)}</td>
+              <td>{formatDateTime(lang, item.updatedAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+async function casePage(c: Context<AppEnv>, id: string) {
+  const t = c.get('t');
+  const lang = c.get('lang');
+  const me = staffOf(c);
+  const db = dbOf(c);
+  const file = await openCase(db, me, id);
+  if (!file) throw notFound();
+  const users = await listUsers(db);
+  const names = new Map(users.map((user) => [user.id, user.displayName]));
+  const { summary } = file;
+  const noticeKey = NOTICES[c.req.query('done') as keyof typeof NOTICES];
+  const assignable = users.filter((u) => u.active && u.roles.some((r) => CASE_ROLES.includes(r)) && !summary.team.some((m) => m.userId === u.id));
+  const base = `/staff/cases/${id}`;
+  return page(
+    c,
+    summary.pseudonym,
+    <>
+      <h1>
+        {t('cases.case')} <span data-pseudonym>{summary.pseudonym}</span>
+      </h1>
+      {noticeKey && (
+        <p class="ok" role="status">
+          {t(noticeKey)}
+        </p>
+      )}
+      {file.erasureRequested && <p class="notice">{t('cases.erasure')}</p>}
+      <p class="meta">
+        {t(`cases.status.${summary.status}`)} · {summary.language.toUpperCase()} · {summary.country ? countryName(lang, summary.country) : t('triage.unknownCountry')}
+        {summary.urgent && (
+          <>
+            {' '}
+            · <span class="tag urgent">{t('triage.urgent')}</span>
+          </>
+        )}
+      </p>
+      <h2>{t('cases.person')}</h2>
+      <ContentFacts t={t} content={file.content} />
+      <h2>{t('cases.needs')}</h2>
+      <ul>
+        {summary.needs.map((item) => (
+          <li>
+            <form method="post" action={`${base}/needs`} class="filters">
+              <Csrf staff={me} />
+              <input type="hidden" name="need" value={item.need} />
+              <label>
+                {t(`help.need.${item.need}`)}
+                <select name="status">
+                  {NEED_STATUSES.map((status) => (
+                    <option value={status} selected={status === item.status}>
+                      {t(`cases.need.status.${status}`)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <button type="submit" class="secondary">
+                {t('cases.need.save')}
+              </button>
+            </form>
+          </li>
+        ))}
+      </ul>
+      <h2>{t('cases.team')}</h2>
+      <ul>
+        {summary.team.map((member) => (
+          <li>{member.displayName}</li>
+        ))}
+      </ul>
+      {assignable.length > 0 && (
+        <form method="post" action={`${base}/assign`} class="filters">
+          <Csrf staff={me} />
+          <label>
+            {t('cases.assign')}
+            <select name="user">
+              {assignable.map((user) => (
+                <option value={user.id}>{user.displayName}</option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" class="secondary">
+            {t('cases.assign.submit')}
+          </button>
+        </form>
+      )}
+      {file.conversation && (
+        <>
+          <h2>{t('cases.conversation')}</h2>
+          <Conversation t={t} lang={lang} messages={file.conversation.messages} names={names} />
+          <ReplyForm t={t} staff={me} action={`/staff/requests/${summary.requestId}/reply`} />
+        </>
+      )}
+      <h2>{t('cases.notes')}</h2>
+      {file.notes.length === 0 ? (
+        <p>{t('cases.notes.none')}</p>
+      ) : (
+        <ul class="thread">
+          {file.notes.map((note) => (
+            <li>
+              <span class="meta">
+                {names.get(note.authorId) ?? '—'} · {formatDateTime(lang, note.at)}
+              </span>
+              <br />
+              {note.body}
+            </li>
+          ))}
+        </ul>
+      )}
+      <form method="post" action={`${base}/notes`}>
+        <Csrf staff={me} />
+        <label for="note">{t('cases.note.add')}</label>
+        <textarea id="note" name="body" rows={4} required></textarea>
+        <div class="actions">
+          <button type="submit">{t('cases.note.submit')}</button>
+        </div>
+      </form>
+    </>,
+  );
+}
+
+export function registerCases(app: App): void {
+  route(app, 'POST', '/staff/requests/:id/case', staff('coordinator'), async (c) => {
+    const form = makeCaseForm.safeParse(await c.req.parseBody());
+    if (!form.success) throw notFound();
+    const caseId = await createCaseFromRequest(dbOf(c), staffOf(c), idParam(c), form.data.assignee);
+    if (!caseId) throw notFound();
+    return c.redirect(`/staff/cases/${caseId}?done=created`, 303);
+  });
+
+  route(app, 'GET', '/staff/cases', staff(), async (c) => {
+    const t = c.get('t');
+    const lang = c.get('lang');
+    const me = staffOf(c);
+    const db = dbOf(c);
+    const mine = await listCases(db, { assignedTo: me.userId });
+    const all = me.roles.includes('coordinator') ? await listCases(db, 'all-open') : null;
+    return page(
+      c,
+      t('cases.mine'),
+      <>
+        <h1>{t('cases.mine')}</h1>
+        <CaseTable t={t} lang={lang} cases={mine} />
+        {all && (
+          <>
+            <h2>{t('cases.all')}</h2>
+            <CaseTable t={t} lang={lang} cases={all} />
+          </>
+        )}
+      </>,
+    );
+  });
+
+  route(app, 'GET', '/staff/cases/:id', staff(...CASE_ROLES), (c) => casePage(c, idParam(c)));
+
+  route(app, 'POST', '/staff/cases/:id/notes', staff(...CASE_ROLES), async (c) => {
+    const id = idParam(c);
+    const form = noteForm.safeParse(await c.req.parseBody());
+    if (!form.success) return c.redirect(`/staff/cases/${id}?done=empty`, 303);
+    if (!(await addNote(dbOf(c), staffOf(c), id, form.data.body))) throw notFound();
+    return c.redirect(`/staff/cases/${id}?done=note`, 303);
+  });
+
+  route(app, 'POST', '/staff/cases/:id/needs', staff(...CASE_ROLES), async (c) => {
+    const id = idParam(c);
+    const form = needForm.safeParse(await c.req.parseBody());
+    if (!form.success || !(await setNeedStatus(dbOf(c), staffOf(c), id, form.data.need, form.data.status))) throw notFound();
+    return c.redirect(`/staff/cases/${id}?done=need`, 303);
+  });
+
+  route(app, 'POST', '/staff/cases/:id/assign', staff(...CASE_ROLES), async (c) => {
+    const id = idParam(c);
+    const form = assignForm.safeParse(await c.req.parseBody());
+    if (!form.success || !(await assignColleague(dbOf(c), staffOf(c), id, form.data.user))) throw notFound();
+    return c.redirect(`/staff/cases/${id}?done=assigned`, 303);
+  });
+}

@@ -1,0 +1,188 @@
+import type { Translate } from '../i18n/index.ts';
+import { LANGUAGES, LANGUAGE_NAMES, type Lang } from '../i18n/lang.ts';
+import type { Config } from '../config.ts';
+import { ErrorSummary, Field, describedBy, textOf, type FormState } from '../web/forms.tsx';
+import { COUNTRIES, NEEDS, countryName } from './needs.ts';
+import type { HelpFormFields } from './help-form.ts';
+
+type Props = { t: Translate; lang: Lang };
+
+export function HomePage({ t, lang }: Props) {
+  return (
+    <>
+      <h1>{t('home.title')}</h1>
+      <p>{t('home.intro')}</p>
+      <h2>{t('home.askTitle')}</h2>
+      <p>{t('home.ask')}</p>
+      <p class="actions">
+        <a class="button" href={`/${lang}/help`}>
+          {t('home.askButton')}
+        </a>
+        <a href={`/${lang}/help/status`}>{t('home.statusLink')}</a>
+      </p>
+      <h2>{t('home.supportTitle')}</h2>
+      <p>{t('home.support')}</p>
+      <h2>{t('home.exitTitle')}</h2>
+      <p>{t('home.exit')}</p>
+    </>
+  );
+}
+
+function Choice(props: { type: 'radio' | 'checkbox'; name: string; value: string; checked: boolean; label: string }) {
+  const id = `${props.name}-${props.value}`;
+  return (
+    <div class="choice">
+      <input type={props.type} id={id} name={props.name} value={props.value} checked={props.checked} />
+      <label for={id}>{props.label}</label>
+    </div>
+  );
+}
+
+function TextInput(props: { name: HelpFormFields; label: string; hint?: string; form: FormState<HelpFormFields>; multiline?: boolean; autocomplete?: string }) {
+  const error = props.form.errors[props.name];
+  const common = {
+    id: props.name,
+    name: props.name,
+    'aria-invalid': error ? 'true' : undefined,
+    'aria-describedby': describedBy(props.name, Boolean(props.hint), error),
+  };
+  const value = textOf(props.form.values[props.name]);
+  return (
+    <Field name={props.name} label={props.label} hint={props.hint} error={error}>
+      {props.multiline ? (
+        <textarea {...common} rows={6}>
+          {value}
+        </textarea>
+      ) : (
+        <input {...common} type="text" value={value} autocomplete={props.autocomplete ?? 'off'} />
+      )}
+    </Field>
+  );
+}
+
+export function HelpFormPage({ t, lang, form }: Props & { form: FormState<HelpFormFields> }) {
+  const needs = [form.values.needs ?? []].flat();
+  const chosenLanguage = textOf(form.values.language) || lang;
+  const country = textOf(form.values.country);
+  const shared = textOf(form.values.contactShared);
+  return (
+    <>
+      <h1>{t('help.title')}</h1>
+      <p>{t('help.intro')}</p>
+      <ErrorSummary errors={form.errors} title={t('web.formErrors')} />
+      <form method="post" action={`/${lang}/help`} novalidate>
+        <fieldset id="danger">
+          <legend>{t('help.danger')}</legend>
+          {form.errors.danger && <p class="error">{form.errors.danger}</p>}
+          <Choice type="radio" name="danger" value="yes" checked={form.values.danger === 'yes'} label={t('help.danger.yes')} />
+          <Choice type="radio" name="danger" value="no" checked={form.values.danger === 'no'} label={t('help.danger.no')} />
+        </fieldset>
+        <fieldset id="needs" aria-describedby="needs-hint">
+          <legend>
+            {t('help.needs')} <span class="hint">({t('web.required')})</span>
+          </legend>
+          <p class="hint" id="needs-hint">
+            {t('help.needs.hint')}
+          </p>
+          {form.errors.needs && (
+            <p class="error" id="needs-error">
+              {form.errors.needs}
+            </p>
+          )}
+          {NEEDS.map((need) => (
+            <Choice type="checkbox" name="needs" value={need} checked={needs.includes(need)} label={t(`help.need.${need}`)} />
+          ))}
+          <TextInput name="otherNeed" label={t('help.otherNeed')} form={form} />
+        </fieldset>
+        <fieldset>
+          <legend>{t('help.whereTitle')}</legend>
+          <Field name="country" label={t('help.country')} error={form.errors.country}>
+            <select id="country" name="country">
+              <option value="">—</option>
+              {COUNTRIES.map((code) => (
+                <option value={code} selected={country === code}>
+                  {countryName(lang, code)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <TextInput name="city" label={t('help.city')} form={form} />
+          <Field name="language" label={t('help.language')} error={form.errors.language}>
+            <select id="language" name="language">
+              {LANGUAGES.map((option) => (
+                <option value={option} selected={chosenLanguage === option}>
+                  {LANGUAGE_NAMES[option]}
+                </option>
+              ))}
+            </select>
+          </Field>
+        </fieldset>
+        <TextInput name="story" label={t('help.story')} hint={t('help.story.hint')} form={form} multiline />
+        <fieldset>
+          <legend>{t('help.contactTitle')}</legend>
+          <p class="hint">{t('help.contactIntro')}</p>
+          <TextInput name="contact" label={t('help.contact')} form={form} />
+          <fieldset>
+            <legend>{t('help.contactShared')}</legend>
+            {(['no', 'yes', 'unsure'] as const).map((value) => (
+              <Choice type="radio" name="contactShared" value={value} checked={shared === value} label={t(`help.contactShared.${value}`)} />
+            ))}
+          </fieldset>
+          <TextInput name="safeTimes" label={t('help.safeTimes')} form={form} />
+          <TextInput name="codeWord" label={t('help.codeWord')} hint={t('help.codeWord.hint')} form={form} />
+        </fieldset>
+        <div class="actions">
+          <button type="submit">{t('help.submit')}</button>
+        </div>
+      </form>
+    </>
+  );
+}
+
+export function ReceiptPage({ t, lang, receipt, urgent, config }: Props & { receipt: string; urgent: boolean; config: Config }) {
+  const { contacts } = config;
+  return (
+    <>
+      <h1>{t('help.sent.title')}</h1>
+      {urgent && <p class="notice">{t('help.sent.urgent')}</p>}
+      <h2>{t('help.sent.receipt')}</h2>
+      <p class="receipt" id="receipt" data-receipt>
+        {receipt}
+      </p>
+      <p>
+        <button type="button" class="secondary" data-copy="receipt" data-copied={t('help.sent.copied')} hidden>
+          {t('help.sent.copy')}
+        </button>
+      </p>
+      <p class="notice">
+        <strong>{t('help.sent.keep')}</strong>
+      </p>
+      <p>{t('help.sent.next', { hours: config.replyWithinHours })}</p>
+      {(contacts.signal || contacts.email || contacts.onion) && (
+        <>
+          <p>{t('help.sent.other')}</p>
+          <ul>
+            {contacts.signal && (
+              <li>
+                {t('help.sent.signal')}: {contacts.signal}
+              </li>
+            )}
+            {contacts.email && (
+              <li>
+                {t('help.sent.email')}: {contacts.email}
+              </li>
+            )}
+            {contacts.onion && (
+              <li>
+                {t('help.sent.onion')}: <code>{contacts.onion}</code>
+              </li>
+            )}
+          </ul>
+        </>
+      )}
+      <p>
+        <a href={`/${lang}/help/status`}>{t('help.sent.status')}</a>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,14 @@
+export const NEEDS = ['evacuation', 'housing', 'clothing', 'psychological', 'legal', 'other'] as const;
+export type Need = (typeof NEEDS)[number];
+
+export const REQUEST_STATUSES = ['new', 'triage', 'accepted', 'referred', 'closed'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+/** Where a person may be now: the places people flee from and through, and where they arrive. */
+export const COUNTRIES = ['RU', 'GE', 'AM', 'AZ', 'KZ', 'KG', 'TR', 'AE', 'RS', 'BY', 'UA', 'DE', 'NL', 'BE', 'FR', 'OTHER'] as const;
+export type Country = (typeof COUNTRIES)[number];
+
+export function countryName(lang: string, code: string): string {
+  if (code === 'OTHER') return { ru: 'другая страна', en: 'another country', nl: 'een ander land' }[lang] ?? code;
+  return new Intl.DisplayNames([lang], { type: 'region' }).of(code) ?? code;
+}

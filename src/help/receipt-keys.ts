@@ -1,0 +1,11 @@
+import { deriveKey, keyPairFromSeed, type KeyPair } from '../crypto/primitives.ts';
+
+/** The argon2id hash that finds a request by its receipt, with the instance's salt. */
+export function receiptLookup(receipt: string, instanceSalt: Uint8Array): Promise<Uint8Array> {
+  return deriveKey(`lookup|${receipt}`, instanceSalt);
+}
+
+/** The receipt holder's key pair, derived from the receipt with the request's own salt. */
+export async function receiptKeyPair(receipt: string, requestSalt: Uint8Array): Promise<KeyPair> {
+  return keyPairFromSeed(await deriveKey(`key|${receipt}`, requestSalt));
+}

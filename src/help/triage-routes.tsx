@@ -1,0 +1,130 @@
+import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
+import { z } from 'zod';
+import { LANGUAGES, formatDateTime } from '../i18n/index.ts';
+import { dbOf, type App, type AppEnv } from '../web/context.ts';
+import { route, staff } from '../web/route.ts';
+import { StaffLayout, renderPage, Csrf } from '../web/layout.tsx';
+import { notFound } from '../web/errors.ts';
+import { staffOf } from '../auth/access.ts';
+import { CASE_ROLES } from '../auth/roles.ts';
+import { listUsers } from '../auth/users.ts';
+import { COUNTRIES, NEEDS, REQUEST_STATUSES, countryName } from './needs.ts';
+import { changeRequestStatus, listInbox, openRequest, queueCounts, replyToRequest } from './triage.ts';
+import { ContentFacts, Conversation, InboxPage, NeedTags, ReplyForm, StatusForm, shortRef } from './triage-views.tsx';
+
+const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
+const inboxQuery = z.object({
+  status: z.preprocess(emptyToUndefined, z.enum(REQUEST_STATUSES).optional()).catch(undefined),
+  need: z.preprocess(emptyToUndefined, z.enum(NEEDS).optional()).catch(undefined),
+  language: z.preprocess(emptyToUndefined, z.enum(LANGUAGES).optional()).catch(undefined),
+  country: z.preprocess(emptyToUndefined, z.enum(COUNTRIES).optional()).catch(undefined),
+});
+const requestId = z.uuid();
+const replyForm = z.object({ body: z.string().trim().min(1).max(20_000) });
+const statusForm = z.object({ status: z.enum(REQUEST_STATUSES) });
+
+function page(c: Context<AppEnv>, title: string, body: Child, status: 200 | 400 = 200) {
+  return renderPage(c, <StaffLayout lang={c.get('lang')} t={c.get('t')} title={title} staff={c.get('staff')}>{body}</StaffLayout>, status);
+}
+
+function idParam(c: Context<AppEnv>): string {
+  const parsed = requestId.safeParse((c.req.param('id') ?? ''));
+  if (!parsed.success) throw notFound();
+  return parsed.data;
+}
+
+async function requestPage(c: Context<AppEnv>, id: string, notice?: string) {
+  const t = c.get('t');
+  const lang = c.get('lang');
+  const me = staffOf(c);
+  const db = dbOf(c);
+  const opened = await db.transaction((tx) => openRequest(tx, me, id));
+  if (!opened) throw notFound();
+  const users = await listUsers(db);
+  const names = new Map(users.map((user) => [user.id, user.displayName]));
+  const { summary } = opened;
+  const assignable = users.filter((user) => user.active && user.roles.some((role) => CASE_ROLES.includes(role)));
+  const base = `/staff/requests/${id}`;
+  return page(
+    c,
+    `${t('triage.request.title')} ${shortRef(id)}`,
+    <>
+      <h1>
+        {t('triage.request.title')} {shortRef(id)}
+      </h1>
+      {notice && (
+        <p class="ok" role="status">
+          {notice}
+        </p>
+      )}
+      {summary.erasureRequested && <p class="notice">{t('triage.request.erasure')}</p>}
+      <p>
+        <NeedTags t={t} needs={summary.needs} urgent={summary.urgent} />
+      </p>
+      <p class="meta">
+        {t('triage.request.received')}: {formatDateTime(lang, summary.createdAt)} · {summary.country ? countryName(lang, summary.country) : t('triage.unknownCountry')} ·{' '}
+        {summary.language.toUpperCase()} · {t(`triage.status.${summary.status}`)}
+      </p>
+      {summary.caseId && (
+        <p>
+          {t('triage.request.case')} <a href={`/staff/cases/${summary.caseId}`}>{t('cases.open')}</a>
+        </p>
+      )}
+      {opened.content ? <ContentFacts t={t} content={opened.content} /> : <p class="meta">{t('triage.contentMoved')}</p>}
+      <h2>{t('triage.conversation')}</h2>
+      <Conversation t={t} lang={lang} messages={opened.messages} names={names} />
+      <ReplyForm t={t} staff={me} action={`${base}/reply`} />
+      <StatusForm t={t} staff={me} action={`${base}/status`} status={summary.status} />
+      {!summary.caseId && me.roles.includes('coordinator') && (
+        <form method="post" action={`${base}/case`} class="card">
+          <Csrf staff={me} />
+          <h2>{t('cases.make.title')}</h2>
+          <p class="hint">{t('cases.make.explain')}</p>
+          <label for="assignee">{t('cases.make.assignee')}</label>
+          <select id="assignee" name="assignee" required>
+            {assignable.map((user) => (
+              <option value={user.id} selected={user.id === me.userId}>
+                {user.displayName}
+              </option>
+            ))}
+          </select>
+          <div class="actions">
+            <button type="submit">{t('cases.make.submit')}</button>
+          </div>
+        </form>
+      )}
+    </>,
+  );
+}
+
+export function registerTriage(app: App): void {
+  route(app, 'GET', '/staff', staff(), async (c) => {
+    const me = staffOf(c);
+    if (!me.roles.includes('coordinator')) return c.redirect('/staff/cases', 303);
+    const query = inboxQuery.parse(c.req.query());
+    const filter = { ...query, status: query.status ?? ('open' as const) };
+    const db = dbOf(c);
+    const [requests, counts] = await Promise.all([listInbox(db, filter), queueCounts(db)]);
+    return page(c, c.get('t')('triage.title'), <InboxPage t={c.get('t')} lang={c.get('lang')} requests={requests} counts={counts} filter={filter} />);
+  });
+
+  route(app, 'GET', '/staff/requests/:id', staff(...CASE_ROLES), (c) => requestPage(c, idParam(c)));
+
+  route(app, 'POST', '/staff/requests/:id/reply', staff(...CASE_ROLES), async (c) => {
+    const id = idParam(c);
+    const form = replyForm.safeParse(await c.req.parseBody());
+    const t = c.get('t');
+    if (!form.success) return requestPage(c, id, t('triage.reply.empty'));
+    if (!(await replyToRequest(dbOf(c), staffOf(c), id, form.data.body))) throw notFound();
+    return requestPage(c, id, t('triage.reply.sent'));
+  });
+
+  route(app, 'POST', '/staff/requests/:id/status', staff('coordinator'), async (c) => {
+    const id = idParam(c);
+    const form = statusForm.safeParse(await c.req.parseBody());
+    if (!form.success) throw notFound();
+    if (!(await changeRequestStatus(dbOf(c), staffOf(c), id, form.data.status))) throw notFound();
+    return requestPage(c, id, c.get('t')('triage.status.saved'));
+  });
+}

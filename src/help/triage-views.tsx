@@ -1,0 +1,186 @@
+import type { Translate } from '../i18n/index.ts';
+import { LANGUAGES, LANGUAGE_NAMES, formatDateTime, type Lang } from '../i18n/index.ts';
+import type { StaffSession } from '../web/context.ts';
+import { Csrf } from '../web/layout.tsx';
+import { COUNTRIES, NEEDS, REQUEST_STATUSES, countryName } from './needs.ts';
+import type { InboxFilter, OpenedRequest, QueueCounts, RequestSummary } from './triage.ts';
+import type { RequestContent } from './content.ts';
+
+type Props = { t: Translate; lang: Lang };
+
+export function waited(t: Translate, since: Date, now = new Date()) {
+  const minutes = Math.max(0, Math.floor((now.getTime() - since.getTime()) / 60_000));
+  return t('triage.waited', { hours: Math.floor(minutes / 60), minutes: minutes % 60 });
+}
+
+/** A short, stable reference for a request that reveals nothing: the start of its id. */
+export const shortRef = (id: string) => `#${id.slice(0, 8)}`;
+
+export function NeedTags({ t, needs, urgent }: { t: Translate; needs: readonly string[]; urgent: boolean }) {
+  return (
+    <>
+      {urgent && <span class="tag urgent">{t('triage.urgent')}</span>}
+      {needs.map((need) => (
+        <span class="tag">{t(`help.need.${need as (typeof NEEDS)[number]}`)}</span>
+      ))}
+    </>
+  );
+}
+
+function Select(props: { name: string; label: string; value: string | undefined; options: [string, string][]; any: string }) {
+  return (
+    <label>
+      {props.label}
+      <select name={props.name}>
+        <option value="">{props.any}</option>
+        {props.options.map(([value, label]) => (
+          <option value={value} selected={props.value === value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export function InboxPage({ t, lang, requests, counts, filter }: Props & { requests: RequestSummary[]; counts: QueueCounts; filter: InboxFilter }) {
+  return (
+    <>
+      <h1>{t('triage.title')}</h1>
+      <p class="counts" role="status">
+        <span>
+          <strong data-count="urgent">{counts.urgent}</strong> {t('triage.counts.urgent')}
+        </span>
+        <span>
+          <strong data-count="new">{counts.new}</strong> {t('triage.counts.new')}
+        </span>
+        <span>
+          <strong data-count="waiting">{counts.waiting}</strong> {t('triage.counts.waiting')}
+        </span>
+      </p>
+      <form method="get" action="/staff" class="filters" aria-label={t('triage.filter')}>
+        <Select
+          name="status"
+          label={t('triage.filter.status')}
+          value={filter.status === 'open' ? '' : filter.status}
+          any={t('triage.filter.open')}
+          options={REQUEST_STATUSES.map((s) => [s, t(`triage.status.${s}`)])}
+        />
+        <Select name="need" label={t('triage.filter.need')} value={filter.need} any={t('triage.filter.any')} options={NEEDS.map((n) => [n, t(`help.need.${n}`)])} />
+        <Select name="language" label={t('triage.filter.language')} value={filter.language} any={t('triage.filter.any')} options={LANGUAGES.map((l) => [l, LANGUAGE_NAMES[l]])} />
+        <Select name="country" label={t('triage.filter.country')} value={filter.country} any={t('triage.filter.any')} options={COUNTRIES.map((c) => [c, countryName(lang, c)])} />
+        <button type="submit" class="secondary">
+          {t('triage.filter.apply')}
+        </button>
+      </form>
+      {requests.length === 0 ? (
+        <p>{t('triage.empty')}</p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('triage.col.request')}</th>
+                <th scope="col">{t('triage.col.needs')}</th>
+                <th scope="col">{t('triage.col.where')}</th>
+                <th scope="col">{t('triage.col.language')}</th>
+                <th scope="col">{t('triage.col.status')}</th>
+                <th scope="col">{t('triage.col.waited')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {requests.map((request) => (
+                <tr data-request={request.id}>
+                  <td>
+                    <a href={`/staff/requests/${request.id}`}>{shortRef(request.id)}</a>
+                    <br />
+                    <span class="meta">{formatDateTime(lang, request.createdAt)}</span>
+                  </td>
+                  <td>
+                    <NeedTags t={t} needs={request.needs} urgent={request.urgent} />
+                  </td>
+                  <td>{request.country ? countryName(lang, request.country) : t('triage.unknownCountry')}</td>
+                  <td>{request.language.toUpperCase()}</td>
+                  <td>{t(`triage.status.${request.status}`)}</td>
+                  <td>{request.waitingSince ? waited(t, request.waitingSince) : <span class="meta">{t('triage.answered')}</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
+const CONTENT_FIELDS = ['city', 'otherNeed', 'contact', 'contactShared', 'safeTimes', 'codeWord', 'story'] as const;
+
+/** The person's details as a definition list; used for requests and for cases. */
+export function ContentFacts({ t, content }: { t: Translate; content: RequestContent }) {
+  const shown = CONTENT_FIELDS.filter((field) => content[field]);
+  if (shown.length === 0) return null;
+  return (
+    <dl class="facts">
+      {shown.map((field) => (
+        <>
+          <dt>{t(`triage.field.${field}`)}</dt>
+          <dd data-field={field}>{field === 'contactShared' ? t(`help.contactShared.${content.contactShared!}`) : content[field]}</dd>
+        </>
+      ))}
+    </dl>
+  );
+}
+
+export function Conversation({ t, lang, messages, names }: Props & { messages: OpenedRequest['messages']; names: Map<string, string> }) {
+  if (messages.length === 0) return <p>{t('triage.noMessages')}</p>;
+  return (
+    <ul class="thread">
+      {messages.map((message) => (
+        <li class={message.author === 'staff' ? 'staff-msg' : ''}>
+          <span class="meta">
+            {message.staffUserId ? (names.get(message.staffUserId) ?? '—') : t('triage.person')} · {formatDateTime(lang, message.at)}
+          </span>
+          <br />
+          {message.body}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function ReplyForm({ t, staff, action }: { t: Translate; staff: StaffSession; action: string }) {
+  return (
+    <form method="post" action={action}>
+      <Csrf staff={staff} />
+      <label for="reply">
+        {t('triage.reply')}
+        <span class="hint">{t('triage.reply.hint')}</span>
+      </label>
+      <textarea id="reply" name="body" rows={5} required></textarea>
+      <div class="actions">
+        <button type="submit">{t('triage.reply.send')}</button>
+      </div>
+    </form>
+  );
+}
+
+export function StatusForm({ t, staff, action, status }: { t: Translate; staff: StaffSession; action: string; status: string }) {
+  return (
+    <form method="post" action={action} class="filters">
+      <Csrf staff={staff} />
+      <label>
+        {t('triage.status.change')}
+        <select name="status">
+          {REQUEST_STATUSES.map((option) => (
+            <option value={option} selected={option === status}>
+              {t(`triage.status.${option}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit" class="secondary">
+        {t('triage.status.save')}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,34 @@
+import { webMessages } from '../web/messages.ts';
+import { helpMessages } from '../help/messages.ts';
+import { triageMessages } from '../help/triage-messages.ts';
+import { authMessages } from '../auth/messages.ts';
+import { casesMessages } from '../cases/messages.ts';
+import type { Lang } from './lang.ts';
+
+export * from './lang.ts';
+export { plural, formatDateTime } from './format.ts';
+
+const catalogues = {
+  en: { ...webMessages.en, ...helpMessages.en, ...triageMessages.en, ...authMessages.en, ...casesMessages.en },
+  ru: { ...webMessages.ru, ...helpMessages.ru, ...triageMessages.ru, ...authMessages.ru, ...casesMessages.ru },
+  nl: { ...webMessages.nl, ...helpMessages.nl, ...triageMessages.nl, ...authMessages.nl, ...casesMessages.nl },
+};
+
+export type Catalogue = (typeof catalogues)['en'];
+export type MessageKey = keyof Catalogue;
+type ValuesOf<K extends MessageKey> = Catalogue[K] extends (values: infer V) => string ? [V] : [];
+
+export type Translate = <K extends MessageKey>(key: K, ...values: ValuesOf<K>) => string;
+
+export function translator(lang: Lang): Translate {
+  const catalogue: Catalogue = catalogues[lang];
+  return (key, ...values) => {
+    const message = catalogue[key] as string | ((v: unknown) => string);
+    return typeof message === 'function' ? message(values[0]) : message;
+  };
+}
+
+/** Every key of every language, for the test that checks nothing is left untranslated. */
+export function allCatalogues(): Record<Lang, Record<string, unknown>> {
+  return catalogues;
+}

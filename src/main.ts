@@ -1,0 +1,42 @@
+import { serve } from '@hono/node-server';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { openDatabase } from './db/open.ts';
+import { createApp } from './web/app.tsx';
+import { RateLimiter } from './web/rate-limit.ts';
+import { issueSetupToken } from './auth/initialise.ts';
+import type { Db } from './db/client.ts';
+
+/** Composition root: configuration → database → app → listen. */
+export async function start(config: Config): Promise<{ db: Db; close: () => Promise<void> }> {
+  const db = await openDatabase(config);
+  if (!config.databaseUrl && config.production) {
+    console.warn('[beside] WARNING: the embedded database does not flush to disk; a power cut can lose recent data. Set DATABASE_URL to a PostgreSQL server for real use.');
+  }
+  const app = createApp({ config, db, limits: new RateLimiter() });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  console.log(`[beside] serving ${config.publicUrl.origin} (listening on ${config.host}:${config.port}, ${db.kind} database)`);
+  const token = await issueSetupToken(db);
+  if (token) console.log(`[beside] No administrator yet. Open this one-time setup link:\n  ${new URL(`/staff/setup/${token}`, config.publicUrl)}`);
+  return {
+    db,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await db.close();
+    },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  try {
+    const running = await start(loadConfig());
+    const stop = async () => {
+      await running.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,84 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { compress } from 'hono/compress';
+import { isLang, pickLanguage, translator } from '../i18n/index.ts';
+import type { App, AppEnv, Deps } from './context.ts';
+import { AppError } from './errors.ts';
+import { securityHeaders } from './headers.ts';
+import { PublicLayout, StaffLayout, renderPage } from './layout.tsx';
+import { registerStatic } from './static.ts';
+import { MACHINE, route } from './route.ts';
+import { registerHelp } from '../help/routes.tsx';
+import { registerAuth } from '../auth/routes.tsx';
+import { registerCases } from '../cases/routes.tsx';
+
+/** Forms are small; anything larger is refused before it is parsed. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+export function createApp(deps: Deps): App {
+  const app: App = new Hono<AppEnv>();
+  app.use(async (c, next) => {
+    const first = c.req.path.split('/')[1];
+    const lang = isLang(first) ? first : pickLanguage(c.req.header('accept-language'));
+    c.set('deps', deps);
+    c.set('lang', lang);
+    c.set('t', translator(lang));
+    c.set('staff', undefined);
+    await next();
+  });
+  app.use(securityHeaders);
+  app.use(compress());
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError('payload_too_large');
+      },
+    }),
+  );
+
+  registerStatic(app);
+  route(app, 'GET', '/api/health', MACHINE, async (c) => {
+    await deps.db.query('select 1');
+    return c.json({ ok: true });
+  });
+  registerHelp(app);
+  registerAuth(app);
+  registerCases(app);
+
+  app.notFound((c) => renderError(c, new AppError('not_found')));
+  app.onError((error, c) => {
+    if (error instanceof AppError) return renderError(c, error);
+    // Logs carry the error's kind and place, never the request's content or the person's address.
+    console.error(`[beside] ${c.req.method} ${c.req.routePath}: ${error.name}: ${error.message}`);
+    return renderError(c, null);
+  });
+  return app;
+}
+
+function renderError(c: Parameters<Parameters<App['onError']>[0]>[1], error: AppError | null) {
+  const t = c.get('t');
+  const lang = c.get('lang');
+  const message = error ? t(`web.error.${error.code}`) : t('web.error.internal');
+  const status = error ? error.status : 500;
+  const body = (
+    <>
+      <h1>{t('web.error.title')}</h1>
+      <p>{message}</p>
+      <p>
+        <a href={c.req.path.startsWith('/staff') ? '/staff' : `/${lang}/`}>{t('web.error.back')}</a>
+      </p>
+    </>
+  );
+  if (c.req.path.startsWith('/staff')) {
+    return renderPage(c, <StaffLayout lang={lang} t={t} title={t('web.error.title')} staff={c.get('staff')}>{body}</StaffLayout>, status);
+  }
+  const { config } = c.get('deps');
+  return renderPage(
+    c,
+    <PublicLayout lang={lang} t={t} path="/" title={t('web.neutralTitle')} exitUrl={config.quickExitUrl} orgName={config.orgName}>
+      {body}
+    </PublicLayout>,
+    status,
+  );
+}

@@ -1,0 +1,139 @@
+import type { Child } from 'hono/jsx';
+import type { Context } from 'hono';
+import { LANGUAGES, LANGUAGE_NAMES, type Lang, type Translate } from '../i18n/index.ts';
+import type { AppEnv, StaffSession } from './context.ts';
+import { assetUrl } from './static.ts';
+
+/** Renders a full page: hono/jsx escapes every value, and we add the doctype it leaves out. */
+export function renderPage(c: Context<AppEnv>, page: Child, status: 200 | 400 | 403 | 404 | 413 | 429 | 500 = 200) {
+  return c.html(`<!DOCTYPE html>${String(page)}`, status);
+}
+
+function Head(props: { title: string }) {
+  return (
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <meta name="robots" content="noindex, nofollow" />
+      <meta name="referrer" content="no-referrer" />
+      <title>{props.title}</title>
+      <link rel="stylesheet" href={assetUrl('app.css')} />
+      <link rel="icon" href={assetUrl('icon.svg')} type="image/svg+xml" />
+      <script src={assetUrl('app.js')} defer></script>
+    </head>
+  );
+}
+
+type PublicProps = {
+  lang: Lang;
+  t: Translate;
+  /** The address of this page without its language prefix, for the language switch. */
+  path: string;
+  title: string;
+  exitUrl: string;
+  orgName: string;
+  children: Child;
+};
+
+/** A public page: neutral, no cookies, the quick exit always at hand. */
+export function PublicLayout(props: PublicProps) {
+  const { t, lang } = props;
+  return (
+    <html lang={lang}>
+      <Head title={props.title} />
+      <body class="public">
+        <a class="skip" href="#main">
+          {t('web.skip')}
+        </a>
+        <header class="bar">
+          <a class="brand" href={`/${lang}/`}>
+            {props.orgName}
+          </a>
+          <a class="quick-exit" href={props.exitUrl} rel="noreferrer" title={t('web.quickExitHint')} data-quick-exit>
+            {t('web.quickExit')}
+          </a>
+        </header>
+        <main id="main">{props.children}</main>
+        <footer class="foot">
+          <nav aria-label={t('web.language')}>
+            <ul class="langs">
+              {LANGUAGES.map((other) => (
+                <li>
+                  <a href={`/${other}${props.path}`} hreflang={other} lang={other} aria-current={other === lang ? 'true' : undefined}>
+                    {LANGUAGE_NAMES[other]}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+type StaffProps = {
+  lang: Lang;
+  t: Translate;
+  title: string;
+  staff: StaffSession | undefined;
+  children: Child;
+};
+
+/** A staff page: dense, with the navigation one click away. */
+export function StaffLayout(props: StaffProps) {
+  const { t, staff } = props;
+  const admin = staff?.roles.includes('administrator');
+  const triage = staff?.roles.includes('coordinator');
+  return (
+    <html lang={props.lang}>
+      <Head title={`${props.title} · Beside`} />
+      <body class="staff">
+        <a class="skip" href="#main">
+          {t('web.skip')}
+        </a>
+        <header class="bar">
+          <span class="brand">Beside</span>
+          {staff && (
+            <nav aria-label={t('staff.nav')}>
+              <ul class="nav">
+                {triage && (
+                  <li>
+                    <a href="/staff">{t('staff.nav.inbox')}</a>
+                  </li>
+                )}
+                <li>
+                  <a href="/staff/cases">{t('staff.nav.cases')}</a>
+                </li>
+                {admin && (
+                  <li>
+                    <a href="/staff/users">{t('staff.nav.users')}</a>
+                  </li>
+                )}
+                {admin && (
+                  <li>
+                    <a href="/staff/audit">{t('staff.nav.audit')}</a>
+                  </li>
+                )}
+                <li>
+                  <form method="post" action="/staff/logout" class="inline">
+                    <input type="hidden" name="_csrf" value={staff.csrfToken} />
+                    <button type="submit" class="link">
+                      {t('staff.nav.logout', { name: staff.displayName })}
+                    </button>
+                  </form>
+                </li>
+              </ul>
+            </nav>
+          )}
+        </header>
+        <main id="main">{props.children}</main>
+      </body>
+    </html>
+  );
+}
+
+/** The hidden field every staff form carries; checked against the session on every post. */
+export function Csrf(props: { staff: StaffSession }) {
+  return <input type="hidden" name="_csrf" value={props.staff.csrfToken} />;
+}

@@ -1,0 +1,27 @@
+/**
+ * Counts attempts per key in memory only (addresses of the public are never stored), in fixed
+ * windows. Each process counts on its own; behind several processes the limit multiplies, which
+ * still stops floods and guessing at any useful speed.
+ */
+export class RateLimiter {
+  private readonly windows = new Map<string, { count: number; resetAt: number }>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Records one attempt and answers whether it is within the limit. */
+  attempt(key: string, limit: number, windowMs: number): boolean {
+    const now = this.now();
+    if (this.windows.size > 50_000) this.sweep(now);
+    const current = this.windows.get(key);
+    if (!current || current.resetAt <= now) {
+      this.windows.set(key, { count: 1, resetAt: now + windowMs });
+      return true;
+    }
+    current.count += 1;
+    return current.count <= limit;
+  }
+
+  private sweep(now: number) {
+    for (const [key, window] of this.windows) if (window.resetAt <= now) this.windows.delete(key);
+  }
+}

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { after, test } from 'node:test';
+import pg from 'pg';
+import type { Db } from '../../src/db/client.ts';
+import { openTestDb } from './db.ts';
+
+const serverUrl = process.env.TEST_DATABASE_URL;
+const open: Db[] = [];
+after(() => Promise.all(open.map((db) => db.close())));
+
+async function tracked(): Promise<Db> {
+  const db = await openTestDb();
+  open.push(db);
+  return db;
+}
+
+async function untrack(db: Db): Promise<void> {
+  open.splice(open.indexOf(db), 1);
+  await db.close();
+}
+
+test('a test db arrives with every migration applied', async () => {
+  const db = await tracked();
+  const files = readdirSync(new URL('../../src/db/migrations/', import.meta.url))
+    .filter((name) => name.endsWith('.sql'))
+    .sort();
+  const rows = await db.query<{ name: string }>('select name from schema_migrations order by name');
+  assert.deepEqual(
+    rows.map((row) => row.name),
+    files,
+  );
+  await untrack(db);
+});
+
+test('two test dbs open at once do not see each other', async () => {
+  const [a, b] = await Promise.all([tracked(), tracked()]);
+  await a.query('create table probe (id int primary key, note text not null)');
+  await a.query('insert into probe values ($1, $2)', [1, 'only in a']);
+  assert.deepEqual(await a.query('select id, note from probe'), [{ id: 1, note: 'only in a' }]);
+  assert.deepEqual(await b.query("select to_regclass('probe') as found"), [{ found: null }]);
+  await Promise.all([untrack(a), untrack(b)]);
+});
+
+test('closing a server test db drops its database', { skip: !serverUrl && 'embedded run' }, async () => {
+  const db = await tracked();
+  const [row] = await db.query<{ name: string }>('select current_database() as name');
+  assert.match(row?.name ?? '', /^beside_t_/);
+  await untrack(db);
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const left = await client.query('select 1 from pg_database where datname = $1', [row?.name]);
+    assert.equal(left.rowCount, 0);
+  } finally {
+    await client.end();
+  }
+});
