@@ -13,7 +13,10 @@ export async function start(config: Config): Promise<{ db: Db; close: () => Prom
     console.warn('[beside] WARNING: the embedded database does not flush to disk; a power cut can lose recent data. Set DATABASE_URL to a PostgreSQL server for real use.');
   }
   const app = createApp({ config, db, limits: new RateLimiter() });
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const listening = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(listening));
+    listening.once('error', reject);
+  });
   console.log(`[beside] serving ${config.publicUrl.origin} (listening on ${config.host}:${config.port}, ${db.kind} database)`);
   const token = await issueSetupToken(db);
   if (token) console.log(`[beside] No administrator yet. Open this one-time setup link:\n  ${new URL(`/staff/setup/${token}`, config.publicUrl)}`);

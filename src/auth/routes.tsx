@@ -13,12 +13,14 @@ import { clearSessionCookie, writeSessionCookie } from './cookie.ts';
 import { logIn, recordFailure, recordSuccess } from './login.ts';
 import { endSession, keepPendingTotp, pendingTotp, setStage, type Session } from './sessions.ts';
 import { matchTotp, newTotpSecret, saveTotpSecret, totpQrSvg, verifyTotp } from './totp.ts';
-import { findUserById } from './users.ts';
+import { findUserById, setLanguage } from './users.ts';
+import { LANGUAGES } from '../i18n/lang.ts';
 import { registerSetup } from './setup-routes.tsx';
 import { registerAdmin } from './admin-routes.tsx';
 
 const loginForm = z.object({ login: z.string().trim().min(1).max(64), password: z.string().min(1).max(1024) });
 const codeForm = z.object({ code: z.string().trim().max(12) });
+const languageForm = z.object({ language: z.enum(LANGUAGES) });
 
 /** Only our own staff pages may be the place to return to after login. */
 function safeNext(value: string | undefined): string {
@@ -167,6 +169,12 @@ export function registerAuth(app: App): void {
     }
     clearSessionCookie(c);
     return c.redirect('/staff/login', 303);
+  });
+
+  route(app, 'POST', '/staff/language', staff(), async (c) => {
+    const form = languageForm.safeParse(await c.req.parseBody());
+    if (form.success) await setLanguage(c.get('deps').db, staffOf(c).userId, form.data.language);
+    return c.redirect('/staff', 303);
   });
 
   registerSetup(app);

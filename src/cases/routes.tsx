@@ -20,7 +20,15 @@ const noteForm = z.object({ body: z.string().trim().min(1).max(20_000) });
 const needForm = z.object({ need: z.enum(NEEDS), status: z.enum(NEED_STATUSES) });
 const assignForm = z.object({ user: z.uuid() });
 
-const NOTICES = { created: 'cases.created', note: 'cases.note.saved', need: 'cases.need.saved', assigned: 'cases.assigned', empty: 'cases.note.empty' } as const;
+const NOTICES = {
+  created: 'cases.created',
+  note: 'cases.note.saved',
+  need: 'cases.need.saved',
+  assigned: 'cases.assigned',
+  empty: 'cases.note.empty',
+  replied: 'triage.reply.sent',
+  noreply: 'triage.reply.empty',
+} as const;
 
 function page(c: Context<AppEnv>, title: string, body: Child) {
   return renderPage(c, <StaffLayout lang={c.get('lang')} t={c.get('t')} title={title} staff={c.get('staff')}>{body}</StaffLayout>);
@@ -153,7 +161,7 @@ async function casePage(c: Context<AppEnv>, id: string) {
         <>
           <h2>{t('cases.conversation')}</h2>
           <Conversation t={t} lang={lang} messages={file.conversation.messages} names={names} />
-          <ReplyForm t={t} staff={me} action={`/staff/requests/${summary.requestId}/reply`} />
+          <ReplyForm t={t} staff={me} action={`/staff/requests/${summary.requestId}/reply?back=case`} />
         </>
       )}
       <h2>{t('cases.notes')}</h2>

@@ -55,6 +55,19 @@ export async function grantVault(
   await appendAudit(tx, actorUserId, { kind: 'vault.granted', vaultId: vault.vaultId, userId: user.userId });
 }
 
+/**
+ * Grants a vault opened with the rebuilt recovery key (`beside recover`). No colleague acted, so
+ * the grant and its audit entry carry no actor rather than a misleading one.
+ */
+export async function grantVaultFromRecovery(
+  tx: Queryable,
+  vault: OpenVault,
+  user: { userId: string; publicKey: Uint8Array },
+): Promise<void> {
+  await sealTo(tx, vault, { principal: 'user', ...user }, null);
+  await appendAudit(tx, null, { kind: 'vault.granted', vaultId: vault.vaultId, userId: user.userId });
+}
+
 export async function revokeAllGrants(tx: Queryable, actorUserId: string, userId: string): Promise<number> {
   const rows = await tx.query<{ vault_id: string }>(
     "delete from vault_keys where principal = 'user' and user_id = $1 returning vault_id",

@@ -8,7 +8,12 @@ export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 export const COUNTRIES = ['RU', 'GE', 'AM', 'AZ', 'KZ', 'KG', 'TR', 'AE', 'RS', 'BY', 'UA', 'DE', 'NL', 'BE', 'FR', 'OTHER'] as const;
 export type Country = (typeof COUNTRIES)[number];
 
+const regionNames = new Map<string, Intl.DisplayNames>();
+
+/** A country's name in the reader's language; Intl's formatters are costly to build, so one per language. */
 export function countryName(lang: string, code: string): string {
   if (code === 'OTHER') return { ru: 'другая страна', en: 'another country', nl: 'een ander land' }[lang] ?? code;
-  return new Intl.DisplayNames([lang], { type: 'region' }).of(code) ?? code;
+  let names = regionNames.get(lang);
+  if (!names) regionNames.set(lang, (names = new Intl.DisplayNames([lang], { type: 'region' })));
+  return names.of(code) ?? code;
 }

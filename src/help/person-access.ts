@@ -1,7 +1,7 @@
 import type { Db, Queryable } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
 import { instanceKeys } from '../crypto/instance.ts';
-import { randomBytes } from '../crypto/primitives.ts';
+import { randomBytes, type KeyPair } from '../crypto/primitives.ts';
 import { openVaultAs, type OpenVault } from '../crypto/vaults.ts';
 import type { RequestStatus } from './needs.ts';
 import { normaliseReceipt } from './receipt.ts';
@@ -13,50 +13,69 @@ export type PersonView = { status: RequestStatus; messages: Message[]; erasureRe
 
 type Opened = { requestId: string; vault: OpenVault; status: RequestStatus; caseId: string | null; erasureRequested: boolean };
 
-/** Finds the request a receipt names and opens its vault with the receipt; null for any wrong receipt. */
-async function openWithReceipt(db: Db, tx: Queryable, typed: string): Promise<Opened | null> {
+type ReceiptHolder = { requestId: string; keys: KeyPair };
+
+/**
+ * Finds the request a receipt names and derives the holder's key pair: two argon2id runs, done
+ * outside any transaction so a slow derivation never holds the database. Null for any wrong receipt.
+ */
+async function holderOf(db: Db, typed: string): Promise<ReceiptHolder | null> {
   const receipt = normaliseReceipt(typed);
   if (!receipt) return null;
   const lookup = await receiptLookup(receipt, (await instanceKeys(db)).receiptSalt);
-  const [row] = await tx.query<{
-    id: string;
-    vault_id: string;
-    receipt_key_salt: Uint8Array;
-    status: RequestStatus;
-    case_id: string | null;
-    erasure_requested_at: Date | null;
-  }>('select id, vault_id, receipt_key_salt, status, case_id, erasure_requested_at from help_requests where lookup_hash = $1', [lookup]);
+  const [row] = await db.query<{ id: string; receipt_key_salt: Uint8Array }>(
+    'select id, receipt_key_salt from help_requests where lookup_hash = $1',
+    [lookup],
+  );
   if (!row) return null;
-  const vault = await openVaultAs(tx, 'receipt', await receiptKeyPair(receipt, row.receipt_key_salt), row.vault_id, 'receipt');
+  return { requestId: row.id, keys: await receiptKeyPair(receipt, row.receipt_key_salt) };
+}
+
+/** Opens the request's vault with the receipt holder's key, inside the caller's transaction. */
+async function openAsHolder(tx: Queryable, holder: ReceiptHolder): Promise<Opened | null> {
+  const [row] = await tx.query<{ id: string; vault_id: string; status: RequestStatus; case_id: string | null; erasure_requested_at: Date | null }>(
+    'select id, vault_id, status, case_id, erasure_requested_at from help_requests where id = $1 for update',
+    [holder.requestId],
+  );
+  if (!row) return null;
+  const vault = await openVaultAs(tx, 'receipt', holder.keys, row.vault_id, 'receipt');
   if (!vault) return null;
   return { requestId: row.id, vault, status: row.status, caseId: row.case_id, erasureRequested: row.erasure_requested_at !== null };
 }
 
-export async function viewAsPerson(db: Db, receipt: string): Promise<PersonView | null> {
+/** Runs fn with the request opened by the receipt, in one transaction; null for a wrong receipt. */
+async function withReceipt<T>(db: Db, receipt: string, fn: (tx: Queryable, opened: Opened) => Promise<T>): Promise<T | null> {
+  const holder = await holderOf(db, receipt);
+  if (!holder) return null;
   return db.transaction(async (tx) => {
-    const opened = await openWithReceipt(db, tx, receipt);
-    if (!opened) return null;
-    return { status: opened.status, messages: await listMessages(tx, opened.vault, opened.requestId, true), erasureRequested: opened.erasureRequested };
+    const opened = await openAsHolder(tx, holder);
+    return opened ? fn(tx, opened) : null;
   });
 }
 
+export async function viewAsPerson(db: Db, receipt: string): Promise<PersonView | null> {
+  return withReceipt(db, receipt, async (tx, opened) => ({
+    status: opened.status,
+    messages: await listMessages(tx, opened.vault, opened.requestId, true),
+    erasureRequested: opened.erasureRequested,
+  }));
+}
+
 export async function writeAsPerson(db: Db, receipt: string, body: string): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const opened = await openWithReceipt(db, tx, receipt);
-    if (!opened) return false;
+  const done = await withReceipt(db, receipt, async (tx, opened) => {
     await addMessage(tx, opened.vault, opened.requestId, { kind: 'person' }, body);
     return true;
   });
+  return done ?? false;
 }
 
 /** The person removes the conversation from their side; the association keeps it. */
 export async function hideConversation(db: Db, receipt: string): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const opened = await openWithReceipt(db, tx, receipt);
-    if (!opened) return false;
+  const done = await withReceipt(db, receipt, async (tx, opened) => {
     await tx.query('update messages set hidden_from_person = true where request_id = $1', [opened.requestId]);
     return true;
   });
+  return done ?? false;
 }
 
 /**
@@ -65,9 +84,7 @@ export async function hideConversation(db: Db, receipt: string): Promise<boolean
  * team (some records may have to be kept for an asylum claim), so it is flagged for them.
  */
 export async function eraseAsPerson(db: Db, receipt: string): Promise<'erased' | 'requested' | null> {
-  return db.transaction(async (tx) => {
-    const opened = await openWithReceipt(db, tx, receipt);
-    if (!opened) return null;
+  return withReceipt(db, receipt, async (tx, opened) => {
     await appendAudit(tx, null, { kind: 'request.erasure_requested', requestId: opened.requestId });
     if (opened.caseId) {
       await tx.query('update help_requests set erasure_requested_at = coalesce(erasure_requested_at, now()) where id = $1', [opened.requestId]);

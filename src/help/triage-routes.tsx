@@ -34,8 +34,12 @@ function idParam(c: Context<AppEnv>): string {
   return parsed.data;
 }
 
-async function requestPage(c: Context<AppEnv>, id: string, notice?: string) {
+const NOTICES = { replied: 'triage.reply.sent', noreply: 'triage.reply.empty', status: 'triage.status.saved' } as const;
+
+async function requestPage(c: Context<AppEnv>, id: string) {
   const t = c.get('t');
+  const noticeKey = NOTICES[c.req.query('done') as keyof typeof NOTICES];
+  const notice = noticeKey && t(noticeKey);
   const lang = c.get('lang');
   const me = staffOf(c);
   const db = dbOf(c);
@@ -98,6 +102,12 @@ async function requestPage(c: Context<AppEnv>, id: string, notice?: string) {
   );
 }
 
+/** A reply sent from a case page returns there. */
+async function caseAddress(c: Context<AppEnv>, requestId: string): Promise<string> {
+  const [row] = await dbOf(c).query<{ case_id: string | null }>('select case_id from help_requests where id = $1', [requestId]);
+  return row?.case_id ? `/staff/cases/${row.case_id}` : `/staff/requests/${requestId}`;
+}
+
 export function registerTriage(app: App): void {
   route(app, 'GET', '/staff', staff(), async (c) => {
     const me = staffOf(c);
@@ -114,10 +124,10 @@ export function registerTriage(app: App): void {
   route(app, 'POST', '/staff/requests/:id/reply', staff(...CASE_ROLES), async (c) => {
     const id = idParam(c);
     const form = replyForm.safeParse(await c.req.parseBody());
-    const t = c.get('t');
-    if (!form.success) return requestPage(c, id, t('triage.reply.empty'));
+    const back = c.req.query('back') === 'case' ? await caseAddress(c, id) : `/staff/requests/${id}`;
+    if (!form.success) return c.redirect(`${back}?done=noreply`, 303);
     if (!(await replyToRequest(dbOf(c), staffOf(c), id, form.data.body))) throw notFound();
-    return requestPage(c, id, t('triage.reply.sent'));
+    return c.redirect(`${back}?done=replied`, 303);
   });
 
   route(app, 'POST', '/staff/requests/:id/status', staff('coordinator'), async (c) => {
@@ -125,6 +135,6 @@ export function registerTriage(app: App): void {
     const form = statusForm.safeParse(await c.req.parseBody());
     if (!form.success) throw notFound();
     if (!(await changeRequestStatus(dbOf(c), staffOf(c), id, form.data.status))) throw notFound();
-    return requestPage(c, id, c.get('t')('triage.status.saved'));
+    return c.redirect(`/staff/requests/${id}?done=status`, 303);
   });
 }

@@ -19,7 +19,8 @@ export function createApp(deps: Deps): App {
   const app: App = new Hono<AppEnv>();
   app.use(async (c, next) => {
     const first = c.req.path.split('/')[1];
-    const lang = isLang(first) ? first : pickLanguage(c.req.header('accept-language'));
+    const asked = c.req.query('lang');
+    const lang = isLang(first) ? first : isLang(asked) ? asked : pickLanguage(c.req.header('accept-language'));
     c.set('deps', deps);
     c.set('lang', lang);
     c.set('t', translator(lang));
@@ -49,8 +50,11 @@ export function createApp(deps: Deps): App {
   app.notFound((c) => renderError(c, new AppError('not_found')));
   app.onError((error, c) => {
     if (error instanceof AppError) return renderError(c, error);
-    // Logs carry the error's kind and place, never the request's content or the person's address.
-    console.error(`[beside] ${c.req.method} ${c.req.routePath}: ${error.name}: ${error.message}`);
+    // Logs carry the error's kind and place, never its message (a database error may quote the
+    // values it refused), the request's content or the person's address.
+    const code = (error as { code?: unknown }).code;
+    console.error(`[beside] ${c.req.method} ${c.req.routePath}: ${error.name}${typeof code === 'string' ? ` (${code})` : ''}`);
+    if (!deps.config.production && error.stack) console.error(error.stack.split('\n').slice(1, 6).join('\n'));
     return renderError(c, null);
   });
   return app;

@@ -128,8 +128,49 @@ export function StaffLayout(props: StaffProps) {
           )}
         </header>
         <main id="main">{props.children}</main>
+        <footer class="foot">
+          <StaffLanguages t={t} lang={props.lang} staff={staff} />
+        </footer>
       </body>
     </html>
+  );
+}
+
+/** Signed in, the language is a setting of the account; before that, a link per language. */
+function StaffLanguages(props: { t: Translate; lang: Lang; staff: StaffSession | undefined }) {
+  const { t, staff } = props;
+  if (!staff) {
+    return (
+      <nav aria-label={t('web.language')}>
+        <ul class="langs">
+          {LANGUAGES.map((other) => (
+            <li>
+              <a href={`?lang=${other}`} hreflang={other} lang={other} aria-current={other === props.lang ? 'true' : undefined}>
+                {LANGUAGE_NAMES[other]}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+    );
+  }
+  return (
+    <form method="post" action="/staff/language" class="filters">
+      <Csrf staff={staff} />
+      <label>
+        {t('web.language')}
+        <select name="language">
+          {LANGUAGES.map((other) => (
+            <option value={other} selected={other === props.lang} lang={other}>
+              {LANGUAGE_NAMES[other]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit" class="secondary">
+        {t('web.save')}
+      </button>
+    </form>
   );
 }
 

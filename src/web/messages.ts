@@ -24,6 +24,7 @@ export const webMessages = defineMessages({
     'web.formErrors': 'Please correct the marked fields.',
     'web.required': 'required',
     'web.optional': 'optional',
+    'web.save': 'Save',
   },
   ru: {
     'staff.nav': 'Навигация для сотрудников',
@@ -48,6 +49,7 @@ export const webMessages = defineMessages({
     'web.formErrors': 'Пожалуйста, исправьте отмеченные поля.',
     'web.required': 'обязательно',
     'web.optional': 'необязательно',
+    'web.save': 'Сохранить',
   },
   nl: {
     'staff.nav': 'Navigatie voor medewerkers',
@@ -72,5 +74,6 @@ export const webMessages = defineMessages({
     'web.formErrors': 'Verbeter de gemarkeerde velden.',
     'web.required': 'verplicht',
     'web.optional': 'niet verplicht',
+    'web.save': 'Opslaan',
   },
 });
