@@ -24,7 +24,8 @@ export async function initialise(db: Db, admin: FirstAdministrator, shareCount =
   return db.transaction(async (tx) => {
     await ensureInstance(tx);
     await tx.query('select 1 from instance where id = 1 for update');
-    if (await administratorExists(tx)) throw new AlreadyInitialised();
+    // A second recovery key would orphan every vault sealed to the first: once set, never again.
+    if ((await administratorExists(tx)) || (await instanceKeys(tx)).recoveryPublicKey) throw new AlreadyInitialised();
     const user = await insertUser(tx, { ...admin, roles: ['administrator', 'coordinator'] });
     await setRecoveryKey(tx, recovery.publicKey, threshold, shareCount);
     await setSetupToken(tx, null);
@@ -34,10 +35,10 @@ export async function initialise(db: Db, admin: FirstAdministrator, shareCount =
   });
 }
 
-/** While no administrator exists, a one-time setup link; answers null once set up. */
+/** Until Beside is initialised, a one-time setup link; answers null once set up. */
 export async function issueSetupToken(db: Db): Promise<string | null> {
   return db.transaction(async (tx) => {
-    if (await administratorExists(tx)) return null;
+    if ((await administratorExists(tx)) || (await instanceKeys(tx)).recoveryPublicKey) return null;
     const token = randomToken();
     await setSetupToken(tx, token);
     return token;
@@ -46,7 +47,7 @@ export async function issueSetupToken(db: Db): Promise<string | null> {
 
 export async function setupTokenValid(db: Db, token: string): Promise<boolean> {
   const stored = await setupTokenHash(db);
-  return stored !== null && !(await administratorExists(db)) && sameBytes(stored, sha256(token));
+  return stored !== null && !(await isInitialised(db)) && sameBytes(stored, sha256(token));
 }
 
 export async function isInitialised(db: Db): Promise<boolean> {

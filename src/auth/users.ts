@@ -10,6 +10,8 @@ import {
   type KeyPair,
 } from '../crypto/primitives.ts';
 import type { Lang } from '../i18n/lang.ts';
+import { appendAudit } from '../audit/log.ts';
+import { dropGrantsOnKeyReset } from '../crypto/vaults.ts';
 import { isRole, type Role } from './roles.ts';
 
 export type User = {
@@ -69,9 +71,10 @@ export async function insertUser(tx: Queryable, input: NewUser): Promise<User> {
 
 /**
  * Replaces a user's password and key pair (a forgotten password). Their old grants can no longer
- * be opened, so they are removed; a colleague or the recovery shares grant the vaults again.
+ * be opened, so they are removed (and remembered as lost); a colleague or the recovery shares
+ * grant the vaults again. Answers how many grants were lost.
  */
-export async function resetUserKeys(tx: Queryable, userId: string, password: string): Promise<void> {
+export async function resetUserKeys(tx: Queryable, actorUserId: string | null, userId: string, password: string): Promise<number> {
   const keys = generateKeyPair();
   const keySalt = randomBytes(16);
   const privateKeyBox = encryptBytes(await deriveKey(password, keySalt), keys.privateKey, privateKeyPlace(userId));
@@ -80,8 +83,10 @@ export async function resetUserKeys(tx: Queryable, userId: string, password: str
        totp_secret_sealed = null, totp_last_step = 0, failed_logins = 0, locked_until = null where id = $1`,
     [userId, await hash(password), keys.publicKey, privateKeyBox, keySalt],
   );
-  await tx.query("delete from vault_keys where principal = 'user' and user_id = $1", [userId]);
+  const lost = await dropGrantsOnKeyReset(tx, userId);
   await tx.query('delete from sessions where user_id = $1', [userId]);
+  await appendAudit(tx, actorUserId, { kind: 'user.keys_reset', userId });
+  return lost;
 }
 
 export async function findUserById(tx: Queryable, id: string): Promise<User | null> {

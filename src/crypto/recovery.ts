@@ -28,6 +28,9 @@ export function parseShare(text: string): Uint8Array {
 export async function combineShares(shares: string[], expectedPublicKey: Uint8Array): Promise<KeyPair> {
   const privateKey = await combine(shares.map(parseShare));
   const publicKey = publicKeyOf(privateKey);
-  if (!sameBytes(publicKey, expectedPublicKey)) throw new Error('These shares do not rebuild the recovery key.');
+  if (!sameBytes(publicKey, expectedPublicKey)) {
+    privateKey.fill(0);
+    throw new Error('These shares do not rebuild the recovery key.');
+  }
   return { publicKey, privateKey };
 }

@@ -31,6 +31,9 @@ export async function createVault(
 }
 
 async function sealTo(tx: Queryable, vault: OpenVault, principal: Principal, grantedBy: string | null) {
+  if (principal.principal === 'user') {
+    await tx.query('delete from lost_grants where user_id = $1 and vault_id = $2', [principal.userId, vault.vaultId]);
+  }
   await tx.query(
     `insert into vault_keys (vault_id, principal, user_id, sealed_key, granted_by) values ($1, $2, $3, $4, $5)
      on conflict do nothing`,
@@ -115,8 +118,26 @@ export async function openVaultAs(
   return { vaultId, key };
 }
 
-/** Every vault sealed to the recovery key: what recovery shares can re-grant. */
-export async function recoveryVaultIds(tx: Queryable): Promise<string[]> {
-  const rows = await tx.query<{ vault_id: string }>("select vault_id from vault_keys where principal = 'recovery'");
+/**
+ * A user's keys were replaced: their grants can no longer be opened, so they are removed, and
+ * remembered as lost so that recovery gives back exactly what the user had.
+ */
+export async function dropGrantsOnKeyReset(tx: Queryable, userId: string): Promise<number> {
+  const rows = await tx.query<{ vault_id: string }>(
+    `with lost as (delete from vault_keys where principal = 'user' and user_id = $1 returning vault_id)
+     insert into lost_grants (user_id, vault_id) select $1, vault_id from lost on conflict do nothing returning vault_id`,
+    [userId],
+  );
+  return rows.length;
+}
+
+/** The vaults a user lost at a key reset that the recovery key can open: what recovery gives back. */
+export async function recoverableLostGrants(tx: Queryable, userId: string): Promise<string[]> {
+  const rows = await tx.query<{ vault_id: string }>(
+    `select l.vault_id from lost_grants l
+     join vault_keys k on k.vault_id = l.vault_id and k.principal = 'recovery'
+     where l.user_id = $1 order by l.lost_at`,
+    [userId],
+  );
   return rows.map((row) => row.vault_id);
 }

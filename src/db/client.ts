@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
@@ -19,10 +20,44 @@ function toParams(params: readonly unknown[] = []): unknown[] {
   return params.map((value) => (value instanceof Uint8Array && !Buffer.isBuffer(value) ? Buffer.from(value) : value));
 }
 
+/**
+ * The embedded database allows one process per data folder: a second one (a CLI command next to
+ * a running server) would corrupt it, so a lock file naming the owner's process keeps it out.
+ */
 export async function openEmbedded(dataDir: string | undefined): Promise<Db> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
-  return fromPglite(client);
+  if (!dataDir) return fromPglite(await PGlite.create());
+  mkdirSync(dataDir, { recursive: true });
+  const release = lockFolder(dataDir);
+  try {
+    const db = fromPglite(await PGlite.create(dataDir));
+    return { ...db, close: () => db.close().finally(release) };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+function lockFolder(dataDir: string): () => void {
+  const lock = join(dataDir, '..', `${basename(dataDir)}.lock`);
+  try {
+    writeFileSync(lock, String(process.pid), { flag: 'wx' });
+  } catch {
+    const owner = Number(readFileSync(lock, 'utf8'));
+    if (owner && owner !== process.pid && processAlive(owner)) {
+      throw new Error(`The embedded database in ${dataDir} is in use by process ${owner}. Stop it first (or use DATABASE_URL).`);
+    }
+    writeFileSync(lock, String(process.pid)); // left behind by a process that is gone
+  }
+  return () => rmSync(lock, { force: true });
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export function fromPglite(client: PGlite): Db {

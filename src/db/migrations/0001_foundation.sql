@@ -175,3 +175,12 @@ create table audit_events (
   prev_hash bytea not null,
   hash bytea not null
 );
+--;
+-- Vaults a user could open before their keys were reset (a forgotten password): what the
+-- recovery shares may grant back to them, and nothing more.
+create table lost_grants (
+  user_id uuid not null references users(id) on delete cascade,
+  vault_id uuid not null references vaults(id) on delete cascade,
+  lost_at timestamptz not null default now(),
+  primary key (user_id, vault_id)
+);

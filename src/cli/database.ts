@@ -1,0 +1,17 @@
+import { loadConfig } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import { openDatabase } from '../db/open.ts';
+
+/**
+ * Opens the database the server uses (same environment, same loadConfig) with its schema up to
+ * date, runs fn, and always closes it. With the embedded database, stop the server first: two
+ * processes must never open the same data directory.
+ */
+export async function withDatabase<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await openDatabase(loadConfig());
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}

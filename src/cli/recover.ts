@@ -1,0 +1,102 @@
+import type { Db, Queryable } from '../db/client.ts';
+import { appendAudit } from '../audit/log.ts';
+import { findUserByLogin } from '../auth/users.ts';
+import { combineShares, parseShare } from '../crypto/recovery.ts';
+import type { KeyPair } from '../crypto/primitives.ts';
+import { grantVaultFromRecovery, openVaultAs, recoverableLostGrants } from '../crypto/vaults.ts';
+import { checkLogin } from './account-input.ts';
+import { parseOptions, required, type Command } from './command.ts';
+import { withDatabase } from './database.ts';
+import { CommandError } from './errors.ts';
+import { readShares } from './prompt.ts';
+
+type RecoverySetup = { publicKey: Uint8Array; threshold: number };
+
+async function recoverySetup(db: Queryable): Promise<RecoverySetup> {
+  const [row] = await db.query<{ recovery_public_key: Uint8Array | null; recovery_threshold: number | null }>(
+    'select recovery_public_key, recovery_threshold from instance where id = 1',
+  );
+  if (!row?.recovery_public_key || !row.recovery_threshold) {
+    throw new CommandError('Beside is not initialised: there is no recovery key. Run `beside init` first.');
+  }
+  return { publicKey: row.recovery_public_key, threshold: row.recovery_threshold };
+}
+
+export async function recoveryThreshold(db: Db): Promise<number> {
+  return (await recoverySetup(db)).threshold;
+}
+
+/** Rebuilds the recovery key pair, or says plainly why these shares cannot. */
+async function rebuildKey(shares: string[], setup: RecoverySetup): Promise<KeyPair> {
+  const distinct = new Map<string, string>();
+  shares.forEach((share, index) => {
+    try {
+      distinct.set(Buffer.from(parseShare(share)).toString('hex'), share);
+    } catch {
+      throw new CommandError(`Share ${index + 1} is not a recovery share: a share has 66 hexadecimal digits.`);
+    }
+  });
+  if (distinct.size < setup.threshold) {
+    throw new CommandError(`At least ${setup.threshold} different recovery shares are needed; ${distinct.size} given.`);
+  }
+  try {
+    return await combineShares([...distinct.values()], setup.publicKey);
+  } catch {
+    throw new CommandError("These shares do not rebuild this installation's recovery key. Nothing was changed.");
+  }
+}
+
+export type Recovered = { userId: string; vaults: number };
+
+/**
+ * The holders of enough shares restore a user's access after a key reset: the vaults the user
+ * could open before the reset are opened with the rebuilt key and sealed to their new public key.
+ * Nothing else: recovery gives back what the user had, not every case of the association.
+ */
+export async function recoverUserAccess(db: Db, login: string, shares: string[]): Promise<Recovered> {
+  const wanted = checkLogin(login);
+  const keys = await rebuildKey(shares, await recoverySetup(db));
+  try {
+    return await db.transaction(async (tx) => {
+      const user = await findUserByLogin(tx, wanted);
+      if (!user?.active) throw new CommandError(`No active user has the login "${wanted}". Nothing was changed.`);
+      let granted = 0;
+      for (const vaultId of await recoverableLostGrants(tx, user.id)) {
+        const vault = await openVaultAs(tx, 'recovery', keys, vaultId, 'recovery');
+        if (!vault) continue;
+        try {
+          await grantVaultFromRecovery(tx, vault, { userId: user.id, publicKey: user.publicKey });
+        } finally {
+          vault.key.fill(0);
+        }
+        granted++;
+      }
+      await appendAudit(tx, null, { kind: 'recovery.regranted', userId: user.id, vaults: granted });
+      return { userId: user.id, vaults: granted };
+    });
+  } finally {
+    keys.privateKey.fill(0);
+  }
+}
+
+const usage = `Usage: beside recover --login LOGIN
+
+Rebuilds the recovery key from the holders' shares and grants the user back the vaults they could
+open before \`beside user reset\`, and nothing more. Shares are read from BESIDE_SHARES (separated by commas or line
+breaks), asked one by one at the terminal without echo, or read one per line from a pipe.`;
+
+export const recoverCommand: Command = {
+  name: 'recover',
+  summary: "restore a user's access with the recovery shares",
+  usage,
+  async run(argv) {
+    const options = parseOptions(argv, { login: { type: 'string' } });
+    const login = checkLogin(required(options.login, '--login'));
+    const result = await withDatabase(async (db) => {
+      const shares = await readShares(await recoveryThreshold(db));
+      return recoverUserAccess(db, login, shares);
+    });
+    process.stdout.write(`Granted ${result.vaults} vault(s) to "${login}" with the recovery key.\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,153 @@
+import { readFile } from 'node:fs/promises';
+import type { Db, Queryable } from '../db/client.ts';
+import { verifyAudit } from '../audit/log.ts';
+import { decodeValue, type TableDump } from './backup-contents.ts';
+import { NOT_BACKED_UP } from './backup-dump.ts';
+import { openBackup } from './backup-file.ts';
+import { parseOptions, required, type Command } from './command.ts';
+import { withDatabase } from './database.ts';
+import { CommandError } from './errors.ts';
+import { readPassphrase } from './prompt.ts';
+import { planRestore } from './restore-order.ts';
+import { foreignKeys, listTables, primaryKeys, quoteIdent, type Column } from './schema.ts';
+import { describeVerdict } from './audit-verify.ts';
+
+export type RestoreSummary = {
+  tables: number;
+  rows: number;
+  /** Migrations this Beside has that the backup's database had not: its rows got their defaults. */
+  newerMigrations: string[];
+};
+
+/** Parameters per statement stay well under PostgreSQL's limit of 65535. */
+const MAX_PARAMETERS = 30_000;
+
+/**
+ * Restores a backup into an empty database (already migrated by openDatabase): every table's rows
+ * in foreign-key order, in one transaction, so a failure leaves the database as empty as it was.
+ */
+export async function restoreBackup(db: Db, file: Uint8Array, passphrase: string): Promise<RestoreSummary> {
+  const contents = await openBackup(file, passphrase);
+  return db.transaction(async (tx) => {
+    const applied = (await tx.query<{ name: string }>('select name from schema_migrations')).map((row) => row.name);
+    const unknown = contents.migrations.filter((name) => !applied.includes(name));
+    if (unknown.length > 0) {
+      throw new CommandError(`The backup comes from a newer Beside (migration ${unknown.join(', ')}): update Beside, then restore.`);
+    }
+    const schema = await listTables(tx);
+    await refuseUnlessEmpty(tx, schema);
+    const tables = contents.tables.filter((table) => !NOT_BACKED_UP.has(table.name));
+    for (const table of tables) checkFits(table, schema.get(table.name));
+    const plan = planRestore(
+      tables.map((table) => table.name),
+      await foreignKeys(tx),
+    );
+    const byName = new Map(tables.map((table) => [table.name, table]));
+    // A fresh database may already hold the instance row (a new receipt salt); the backup's replaces it.
+    if (byName.has('instance')) await tx.query('delete from instance');
+    for (const name of plan.order) await insertRows(tx, byName.get(name)!, schema.get(name)!, plan.deferred.get(name) ?? []);
+    const keys = await primaryKeys(tx);
+    for (const [name, columns] of plan.deferred) await fillDeferred(tx, byName.get(name)!, keys.get(name), columns);
+    for (const table of tables) await moveSequences(tx, table.name, schema.get(table.name)!);
+    return {
+      tables: tables.length,
+      rows: tables.reduce((sum, table) => sum + table.rows.length, 0),
+      newerMigrations: applied.filter((name) => !contents.migrations.includes(name)).sort(),
+    };
+  });
+}
+
+async function refuseUnlessEmpty(tx: Queryable, schema: Map<string, Column[]>): Promise<void> {
+  for (const name of schema.keys()) {
+    if (name === 'instance' || name === 'schema_migrations') continue;
+    const [row] = await tx.query<{ found: boolean }>(`select exists (select 1 from ${quoteIdent(name)}) as found`);
+    if (row?.found) {
+      throw new CommandError(`The target database is not empty (table ${name} has rows). Restore only into a new, empty database.`);
+    }
+  }
+}
+
+function checkFits(table: TableDump, columns: Column[] | undefined): void {
+  if (!columns) throw new CommandError(`The backup has a table this Beside does not know: ${table.name}.`);
+  const missing = table.columns.filter((name) => !columns.some((column) => column.name === name));
+  if (missing.length > 0) throw new CommandError(`The backup has columns this Beside does not know: ${table.name}.${missing.join(', ')}.`);
+}
+
+async function insertRows(tx: Queryable, table: TableDump, schema: Column[], deferred: string[]): Promise<void> {
+  if (table.rows.length === 0) return;
+  const overriding = schema.some((column) => column.identityAlways && table.columns.includes(column.name));
+  const head = `insert into ${quoteIdent(table.name)} (${table.columns.map(quoteIdent).join(', ')})${overriding ? ' overriding system value' : ''} values `;
+  const late = table.columns.map((name) => deferred.includes(name));
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / table.columns.length));
+  for (let start = 0; start < table.rows.length; start += perStatement) {
+    const batch = table.rows.slice(start, start + perStatement);
+    const params: unknown[] = [];
+    const tuples = batch.map((row) => {
+      const slots = row.map((cell, index) => {
+        params.push(late[index] ? null : decodeValue(cell));
+        return `$${params.length}`;
+      });
+      return `(${slots.join(', ')})`;
+    });
+    await tx.query(head + tuples.join(', '), params);
+  }
+}
+
+/** Fills the columns that were inserted empty to break a cycle of foreign keys. */
+async function fillDeferred(tx: Queryable, table: TableDump, key: string[] | undefined, columns: string[]): Promise<void> {
+  if (!key) throw new CommandError(`Cannot restore ${table.name}: it has no primary key to fill ${columns.join(', ')} by.`);
+  const at = (name: string) => table.columns.indexOf(name);
+  const sets = columns.map((name, index) => `${quoteIdent(name)} = $${index + 1}`).join(', ');
+  const where = key.map((name, index) => `${quoteIdent(name)} = $${columns.length + index + 1}`).join(' and ');
+  const sql = `update ${quoteIdent(table.name)} set ${sets} where ${where}`;
+  for (const row of table.rows) {
+    const values = columns.map((name) => row[at(name)] ?? null);
+    if (values.every((value) => value === null)) continue;
+    await tx.query(sql, [...values, ...key.map((name) => row[at(name)] ?? null)].map(decodeValue));
+  }
+}
+
+/** Serial and identity columns must continue after the restored values, not collide with them. */
+async function moveSequences(tx: Queryable, table: string, columns: Column[]): Promise<void> {
+  for (const column of columns.filter((c) => c.sequenced)) {
+    const [row] = await tx.query<{ sequence: string | null }>('select pg_get_serial_sequence($1, $2) as sequence', [
+      quoteIdent(table),
+      column.name,
+    ]);
+    if (!row?.sequence) continue;
+    await tx.query(
+      `select setval($1::regclass, coalesce((select max(${quoteIdent(column.name)}) from ${quoteIdent(table)}), 0) + 1, false)`,
+      [row.sequence],
+    );
+  }
+}
+
+const usage = `Usage: beside restore --in FILE
+
+Restores a backup into a new, empty database (the one DATABASE_URL or DATA_DIR names), in one
+transaction: on any error nothing is written. The passphrase is read from BESIDE_BACKUP_PASSPHRASE
+or asked at the terminal. Users sign in again afterwards; sessions are not restored.`;
+
+export const restoreCommand: Command = {
+  name: 'restore',
+  summary: 'restore a backup file into a new, empty database',
+  usage,
+  async run(argv) {
+    const options = parseOptions(argv, { in: { type: 'string' } });
+    const path = required(options.in, '--in');
+    const file = await readFile(path).catch(() => {
+      throw new CommandError(`Cannot read ${path}.`);
+    });
+    const passphrase = await readPassphrase();
+    const { summary, verdict } = await withDatabase(async (db) => {
+      const restored = await restoreBackup(db, file, passphrase);
+      return { summary: restored, verdict: await verifyAudit(db) };
+    });
+    process.stdout.write(`Restored ${summary.rows} rows into ${summary.tables} tables.\n`);
+    if (summary.newerMigrations.length > 0) {
+      process.stdout.write(`The backup predates migrations ${summary.newerMigrations.join(', ')}; their new columns took their defaults.\n`);
+    }
+    process.stdout.write(`${describeVerdict(verdict).join('\n')}\n`);
+    return verdict.problems.length === 0 ? 0 : 1;
+  },
+};

@@ -1,0 +1,96 @@
+import type { Queryable } from '../db/client.ts';
+
+/**
+ * What backup and restore need to know of the live schema, read from the catalogue so that a table
+ * added by a later migration is backed up and restored without touching this code.
+ */
+export type Column = {
+  name: string;
+  dataType: string;
+  udtName: string;
+  nullable: boolean;
+  generated: boolean;
+  identityAlways: boolean;
+  /** Filled from a sequence (serial or identity), which restore must move past the restored values. */
+  sequenced: boolean;
+};
+
+export type ForeignKey = { table: string; columns: string[]; references: string; nullable: boolean };
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Every base table of the application's schema with its columns, in a stable order. */
+export async function listTables(tx: Queryable): Promise<Map<string, Column[]>> {
+  const rows = await tx.query<{
+    table_name: string;
+    column_name: string;
+    data_type: string;
+    udt_name: string;
+    is_nullable: string;
+    is_generated: string;
+    is_identity: string;
+    identity_generation: string | null;
+    column_default: string | null;
+  }>(
+    `select c.table_name, c.column_name, c.data_type, c.udt_name, c.is_nullable, c.is_generated, c.is_identity,
+            c.identity_generation, c.column_default
+       from information_schema.columns c
+       join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
+      where c.table_schema = current_schema() and t.table_type = 'BASE TABLE'
+      order by c.table_name, c.ordinal_position`,
+  );
+  const tables = new Map<string, Column[]>();
+  for (const row of rows) {
+    const columns = tables.get(row.table_name) ?? [];
+    columns.push({
+      name: row.column_name,
+      dataType: row.data_type,
+      udtName: row.udt_name,
+      nullable: row.is_nullable === 'YES',
+      generated: row.is_generated === 'ALWAYS',
+      identityAlways: row.identity_generation === 'ALWAYS',
+      sequenced: row.is_identity === 'YES' || (row.column_default ?? '').startsWith('nextval('),
+    });
+    tables.set(row.table_name, columns);
+  }
+  return tables;
+}
+
+export async function primaryKeys(tx: Queryable): Promise<Map<string, string[]>> {
+  const rows = await tx.query<{ table_name: string; column_name: string }>(
+    `select k.table_name, k.column_name
+       from information_schema.table_constraints c
+       join information_schema.key_column_usage k
+         on k.constraint_schema = c.constraint_schema and k.constraint_name = c.constraint_name and k.table_name = c.table_name
+      where c.table_schema = current_schema() and c.constraint_type = 'PRIMARY KEY'
+      order by k.table_name, k.ordinal_position`,
+  );
+  const keys = new Map<string, string[]>();
+  for (const row of rows) keys.set(row.table_name, [...(keys.get(row.table_name) ?? []), row.column_name]);
+  return keys;
+}
+
+export async function foreignKeys(tx: Queryable): Promise<ForeignKey[]> {
+  const rows = await tx.query<{ name: string; table_name: string; referenced: string; column_name: string; not_null: boolean }>(
+    `select c.conname as name, child.relname as table_name, parent.relname as referenced, a.attname as column_name, a.attnotnull as not_null
+       from pg_constraint c
+       join pg_class child on child.oid = c.conrelid
+       join pg_namespace n on n.oid = child.relnamespace
+       join pg_class parent on parent.oid = c.confrelid
+       join lateral unnest(c.conkey) with ordinality as k(attnum, position) on true
+       join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.attnum
+      where c.contype = 'f' and n.nspname = current_schema()
+      order by child.relname, c.conname, k.position`,
+  );
+  const keys = new Map<string, ForeignKey>();
+  for (const row of rows) {
+    const id = `${row.table_name}.${row.name}`;
+    const key = keys.get(id) ?? { table: row.table_name, columns: [], references: row.referenced, nullable: true };
+    key.columns.push(row.column_name);
+    key.nullable &&= !row.not_null;
+    keys.set(id, key);
+  }
+  return [...keys.values()];
+}

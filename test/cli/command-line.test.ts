@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import { useResources } from './helpers.ts';
+
+/**
+ * The `beside` command itself, through bin/beside.mjs, on embedded databases in temporary folders:
+ * exit codes, messages, and secrets taken from the environment (never argv) when there is no terminal.
+ */
+const resources = useResources();
+const bin = fileURLToPath(new URL('../../bin/beside.mjs', import.meta.url));
+
+type Run = { code: number | null; stdout: string; stderr: string };
+
+function beside(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const base = { ...process.env };
+  for (const name of ['DATABASE_URL', 'BESIDE_PASSWORD', 'BESIDE_BACKUP_PASSPHRASE', 'BESIDE_SHARES']) delete base[name];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...base, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdin.end();
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test('help, unknown commands and usage errors', async () => {
+  const help = await beside(['--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /beside <command>/);
+  assert.match(help.stdout, /audit verify/);
+  assert.equal((await beside(['frobnicate'])).code, 2);
+  assert.equal((await beside([])).code, 2);
+  const missing = await beside(['user', 'create', '--login', 'someone']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /--name is required/);
+  const extra = await beside(['audit', 'verify', '--password', 'secret']);
+  assert.equal(extra.code, 2);
+  assert.match(extra.stderr, /Unknown option '--password'/);
+});
+
+// Embedded only (DATA_DIR folders), and slow (each run opens a data directory): once, in the embedded pass.
+const embeddedPass = { skip: process.env.TEST_DATABASE_URL ? 'runs in the embedded pass' : false };
+
+test('init, user create, reset, recover, backup, restore and audit verify from the command line', embeddedPass, async () => {
+  const folder = await resources.folder();
+  const first = { DATA_DIR: join(folder, 'first') };
+  const password = { BESIDE_PASSWORD: 'a long admin password' };
+
+  const noSecret = await beside(['init', '--login', 'admin', '--name', 'Admin'], first);
+  assert.equal(noSecret.code, 1);
+  assert.match(noSecret.stderr, /set BESIDE_PASSWORD/);
+
+  const init = await beside(['init', '--login', 'admin', '--name', 'Admin', '--language', 'ru'], { ...first, ...password });
+  assert.equal(init.code, 0, init.stderr);
+  const shares = [...init.stdout.matchAll(/^ {2}([0-9a-f-]{60,})$/gm)].map((match) => match[1]!);
+  assert.equal(shares.length, 3);
+
+  const again = await beside(['init', '--login', 'admin', '--name', 'Admin'], { ...first, ...password });
+  assert.equal(again.code, 1);
+  assert.equal(again.stderr.trim().split('\n').length, 1);
+  assert.match(again.stderr, /already initialised/);
+
+  const created = await beside(['user', 'create', '--login', 'worker', '--name', 'Worker', '--roles', 'caseworker'], {
+    ...first,
+    BESIDE_PASSWORD: 'a long worker password',
+  });
+  assert.equal(created.code, 0, created.stderr);
+  const reset = await beside(['user', 'reset', '--login', 'worker'], { ...first, BESIDE_PASSWORD: 'another worker password' });
+  assert.equal(reset.code, 0, reset.stderr);
+  assert.match(reset.stdout, /beside recover --login worker/);
+  const recovered = await beside(['recover', '--login', 'worker'], { ...first, BESIDE_SHARES: `${shares[1]}\n${shares[2]}` });
+  assert.equal(recovered.code, 0, recovered.stderr);
+
+  const file = join(folder, 'beside.backup');
+  const passphrase = { BESIDE_BACKUP_PASSPHRASE: 'a long backup passphrase' };
+  const backup = await beside(['backup', '--out', file], { ...first, ...passphrase });
+  assert.equal(backup.code, 0, backup.stderr);
+  assert.equal((await stat(file)).mode & 0o777, 0o600);
+
+  const second = { DATA_DIR: join(folder, 'second') };
+  const wrong = await beside(['restore', '--in', file], { ...second, BESIDE_BACKUP_PASSPHRASE: 'the wrong passphrase' });
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.stderr, /passphrase is wrong/);
+  const restored = await beside(['restore', '--in', file], { ...second, ...passphrase });
+  assert.equal(restored.code, 0, restored.stderr);
+
+  const before = await beside(['audit', 'verify'], first);
+  const after = await beside(['audit', 'verify'], second);
+  assert.equal(after.code, 0);
+  // The source has one entry more: backup.created, written after the copy was taken.
+  const entries = (run: Run) => Number(/audit log intact: (\d+) entries/.exec(run.stdout)?.[1]);
+  assert.equal(entries(after), entries(before) - 1);
+  assert.match(restored.stdout, new RegExp(`audit log intact: ${entries(after)} entries`));
+});
