@@ -7,7 +7,7 @@ import { route, staff } from '../web/route.ts';
 import { Csrf, StaffLayout, renderPage } from '../web/layout.tsx';
 import { notFound } from '../web/errors.ts';
 import { staffOf } from '../auth/access.ts';
-import { CASE_ROLES } from '../auth/roles.ts';
+import { CASE_ROLES, CASE_SHARING_ROLES } from '../auth/roles.ts';
 import { listUsers } from '../auth/users.ts';
 import { NEEDS, countryName } from '../help/needs.ts';
 import { ContentFacts, Conversation, NeedTags, ReplyForm } from '../help/triage-views.tsx';
@@ -141,7 +141,7 @@ async function casePage(c: Context<AppEnv>, id: string) {
           <li>{member.displayName}</li>
         ))}
       </ul>
-      {assignable.length > 0 && (
+      {assignable.length > 0 && me.roles.some((role) => CASE_SHARING_ROLES.includes(role)) && (
         <form method="post" action={`${base}/assign`} class="filters">
           <Csrf staff={me} />
           <label>
@@ -241,7 +241,7 @@ export function registerCases(app: App): void {
     return c.redirect(`/staff/cases/${id}?done=need`, 303);
   });
 
-  route(app, 'POST', '/staff/cases/:id/assign', staff(...CASE_ROLES), async (c) => {
+  route(app, 'POST', '/staff/cases/:id/assign', staff(...CASE_SHARING_ROLES), async (c) => {
     const id = idParam(c);
     const form = assignForm.safeParse(await c.req.parseBody());
     if (!form.success || !(await assignColleague(dbOf(c), staffOf(c), id, form.data.user))) throw notFound();

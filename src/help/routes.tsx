@@ -32,6 +32,9 @@ function requireLang(c: Context<AppEnv>) {
   if (!isLang((c.req.param('lang') ?? ''))) throw notFound();
 }
 
+/** Wrong receipts allowed per address in 15 minutes. Receipts have 66 bits: this stops floods of guesses. */
+const RECEIPT_MISSES = 10;
+
 const statusForm = z.discriminatedUnion('action', [
   z.object({ action: z.literal('open'), receipt: z.string().max(100) }),
   z.object({ action: z.literal('write'), receipt: z.string().max(100), body: z.string().max(20_000) }),
@@ -85,7 +88,12 @@ export function registerHelp(app: App): void {
     requireLang(c);
     const { limits } = c.get('deps');
     const address = clientAddress(c);
-    if (!limits.attempt(`status:${address}`, 60, 10 * 60_000)) throw new AppError('rate_limited');
+    const misses = `receipt-miss:${address}`;
+    // Once an address has used up its wrong receipts, nothing more from it is checked until the
+    // window ends: otherwise a guesser would go on, told apart only by a hit's answer.
+    if (!limits.attempt(`status:${address}`, 60, 10 * 60_000) || limits.exhausted(misses, RECEIPT_MISSES)) {
+      throw new AppError('rate_limited');
+    }
     const t = c.get('t');
     const lang = c.get('lang');
     const db = dbOf(c);
@@ -94,7 +102,7 @@ export function registerHelp(app: App): void {
     const form = parsed.data;
     const notFoundPage = () => {
       // Wrong receipts are what guessing looks like: few are allowed per address.
-      if (!limits.attempt(`receipt-miss:${address}`, 10, 15 * 60_000)) throw new AppError('rate_limited');
+      if (!limits.attempt(misses, RECEIPT_MISSES, 15 * 60_000)) throw new AppError('rate_limited');
       return publicPage(c, '/help/status', <ReceiptForm t={t} lang={lang} error={t('status.notFound')} typed={form.receipt} />, 404);
     };
     const show = async (notice?: string, error?: string) => {

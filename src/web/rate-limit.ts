@@ -21,6 +21,12 @@ export class RateLimiter {
     return current.count <= limit;
   }
 
+  /** Whether a key has used up its limit in the current window, without counting an attempt. */
+  exhausted(key: string, limit: number): boolean {
+    const current = this.windows.get(key);
+    return current !== undefined && current.resetAt > this.now() && current.count >= limit;
+  }
+
   private sweep(now: number) {
     for (const [key, window] of this.windows) if (window.resetAt <= now) this.windows.delete(key);
   }

@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { translator } from '../../src/i18n/index.ts';
+import {
+  Browser,
+  assertNotShows,
+  assertShows,
+  countRows,
+  createStaff,
+  initialiseInstance,
+  loggedIn,
+  marker,
+  personPost,
+  startTestApp,
+  submitHelp,
+  type Page,
+  type StaffUser,
+  type TestApp,
+} from '../support/app.ts';
+
+const en = translator('en');
+let t: TestApp;
+let coordinator: Browser;
+let caseworkerUser: StaffUser;
+let lawyerUser: StaffUser;
+let caseworker: Browser;
+let lawyer: Browser;
+
+const story = marker('story');
+const city = marker('city');
+let receipt: string;
+let requestId: string;
+let notAssignedYet: Page;
+let made: Page;
+let caseId: string;
+let casePath: string;
+
+before(async () => {
+  t = await startTestApp();
+  const { admin } = await initialiseInstance(t.db);
+  caseworkerUser = await createStaff(t.db, { login: 'casecw', roles: ['caseworker'], displayName: 'Carla Caseworker' });
+  lawyerUser = await createStaff(t.db, { login: 'caselawyer', roles: ['lawyer'], displayName: 'Lev Lawyer' });
+  ({ receipt, requestId } = await submitHelp(t, 'ru', { needs: ['housing', 'legal', 'psychological'], danger: 'yes', story, city, country: 'GE' }));
+  coordinator = await loggedIn(t, admin);
+  caseworker = await loggedIn(t, caseworkerUser);
+  lawyer = await loggedIn(t, lawyerUser);
+  notAssignedYet = await caseworker.get(`/staff/requests/${requestId}`);
+  made = await coordinator.staffPost(`/staff/requests/${requestId}/case`, { assignee: caseworkerUser.id });
+  caseId = /^\/staff\/cases\/([0-9a-f-]{36})\?/.exec(made.location ?? '')?.[1] ?? '';
+  casePath = `/staff/cases/${caseId}`;
+});
+
+after(() => t?.close());
+
+const caseRows = (page: Page) => [...page.html.matchAll(/<tr data-case="([0-9a-f-]{36})">([\s\S]*?)<\/tr>/g)].map(([, id, row]) => ({ id: id!, row: row! }));
+
+describe('making a case from a request', () => {
+  test('the coordinator makes a case and assigns a caseworker', async () => {
+    assert.equal(notAssignedYet.status, 404, 'the caseworker could not read the request before the case existed');
+    assert.equal(made.status, 303);
+    assert.match(made.location ?? '', /^\/staff\/cases\/[0-9a-f-]{36}\?done=created$/);
+
+    const page = await coordinator.get(made.location!);
+    assert.equal(page.status, 200);
+    assertShows(page, en('cases.created'), 'the new case');
+    const pseudonym = /<[^>]*\bdata-pseudonym\b[^>]*>([^<]*)</.exec(page.html)?.[1] ?? '';
+    assert.match(pseudonym, /^[A-Z][a-z]+-\d+/);
+    assert.ok(!story.includes(pseudonym) && !city.includes(pseudonym), 'the pseudonym is not taken from the person\'s words');
+    assertShows(page, story, 'the case page');
+    assertShows(page, city, 'the case page');
+    assertShows(page, 'Carla Caseworker', 'the case team');
+  });
+
+  test('the details moved: the request keeps no copy, the case holds them encrypted', async () => {
+    const [request] = await t.db.query<{ content: Uint8Array | null; case_id: string; status: string }>(
+      'select content, case_id, status from help_requests where id = $1',
+      [requestId],
+    );
+    assert.equal(request?.content, null);
+    assert.equal(request?.case_id, caseId);
+    assert.equal(request?.status, 'accepted');
+    const [kase] = await t.db.query<{ content: Uint8Array }>('select content from cases where id = $1', [caseId]);
+    assert.ok(kase && kase.content.length > 0, 'the case holds the content');
+    assert.ok(!Buffer.from(kase.content).includes(Buffer.from(story)), 'the case content is encrypted');
+    const requestPage = await coordinator.get(`/staff/requests/${requestId}`);
+    assert.equal(requestPage.status, 200);
+    assertShows(requestPage, en('triage.contentMoved'), 'the request page');
+    assertNotShows(requestPage, story, 'the request page');
+    assert.match(requestPage.html, new RegExp(`href="${casePath}"`));
+  });
+
+  test('the needs are copied, each open', async () => {
+    const needs = await t.db.query<{ need: string; status: string }>('select need, status from case_needs where case_id = $1 order by need', [caseId]);
+    assert.deepEqual(needs, [
+      { need: 'housing', status: 'open' },
+      { need: 'legal', status: 'open' },
+      { need: 'psychological', status: 'open' },
+    ]);
+    const page = await coordinator.get(casePath);
+    for (const need of ['housing', 'legal', 'psychological'] as const) assertShows(page, en(`help.need.${need}`), 'the case page');
+  });
+
+  test('making the case again does not make a second one', async () => {
+    const again = await coordinator.staffPost(`/staff/requests/${requestId}/case`, { assignee: caseworkerUser.id });
+    assert.equal(again.status, 303);
+    assert.equal(again.location?.split('?')[0], casePath);
+    assert.equal(await countRows(t.db, 'cases', 'request_id = $1', [requestId]), 1);
+  });
+});
+
+describe('working on the case', () => {
+  test('the caseworker finds it under "My cases" and reads it', async () => {
+    const other = await submitHelp(t, 'ru', { needs: ['clothing'] });
+    const otherCase = await coordinator.staffPost(`/staff/requests/${other.requestId}/case`, { assignee: lawyerUser.id });
+    assert.equal(otherCase.status, 303);
+
+    const mine = await caseworker.get('/staff/cases');
+    assert.equal(mine.status, 200);
+    const rows = caseRows(mine);
+    assert.deepEqual(rows.map((row) => row.id), [caseId], 'only the case assigned to them');
+    assert.match(rows[0]!.row, new RegExp(`href="${casePath}"`));
+    const page = await caseworker.get(casePath);
+    assert.equal(page.status, 200);
+    assertShows(page, story, 'the caseworker\'s case page');
+  });
+
+  test('the caseworker adds a note; an empty note is not saved', async () => {
+    const note = marker('note');
+    const saved = await caseworker.staffPost(`${casePath}/notes`, { body: note });
+    assert.equal(saved.status, 303);
+    assert.equal(saved.location, `${casePath}?done=note`);
+    const page = await caseworker.get(saved.location!);
+    assertShows(page, en('cases.note.saved'), 'the case page');
+    assertShows(page, note, 'the case page');
+    assertShows(page, 'Carla Caseworker', 'the note\'s author');
+    const empty = await caseworker.staffPost(`${casePath}/notes`, { body: '   ' });
+    assert.equal(empty.location, `${casePath}?done=empty`);
+    assert.equal(await countRows(t.db, 'case_notes', 'case_id = $1', [caseId]), 1);
+    assertShows(await coordinator.get(casePath), note, 'the coordinator\'s case page');
+  });
+
+  test('the caseworker updates a need', async () => {
+    const saved = await caseworker.staffPost(`${casePath}/needs`, { need: 'housing', status: 'done' });
+    assert.equal(saved.status, 303);
+    assert.equal(saved.location, `${casePath}?done=need`);
+    const [row] = await t.db.query<{ status: string }>("select status from case_needs where case_id = $1 and need = 'housing'", [caseId]);
+    assert.equal(row?.status, 'done');
+    const page = await caseworker.get(saved.location!);
+    assertShows(page, en('cases.need.saved'), 'the case page');
+    assert.match(page.html, /name="need" value="housing"\/>[\s\S]*?<option value="done" selected/);
+    // A need the case does not have, or a status that does not exist, changes nothing.
+    assert.equal((await caseworker.staffPost(`${casePath}/needs`, { need: 'evacuation', status: 'done' })).status, 404);
+    assert.equal((await caseworker.staffPost(`${casePath}/needs`, { need: 'legal', status: 'finished' })).status, 404);
+    assert.equal(await countRows(t.db, 'case_needs', "case_id = $1 and status = 'open'", [caseId]), 2);
+  });
+
+  test('the caseworker answers the person from the case, and the person reads it', async () => {
+    const answer = marker('answer');
+    const sent = await caseworker.staffPost(`/staff/requests/${requestId}/reply?back=case`, { body: answer });
+    assert.equal(sent.status, 303);
+    const status = await personPost(new Browser(t), 'ru', { action: 'open', receipt });
+    assertShows(status, answer, 'the person\'s status page');
+    assertShows(await caseworker.get(casePath), answer, 'the case page');
+  });
+
+  test('adding a colleague gives them the case and its conversation', async () => {
+    assert.equal((await lawyer.get(casePath)).status, 404, 'not before being added');
+    assert.equal((await lawyer.get(`/staff/requests/${requestId}`)).status, 404, 'not before being added');
+    const added = await caseworker.staffPost(`${casePath}/assign`, { user: lawyerUser.id });
+    assert.equal(added.status, 303);
+    assert.equal(added.location, `${casePath}?done=assigned`);
+
+    const page = await lawyer.get(casePath);
+    assert.equal(page.status, 200);
+    assertShows(page, story, 'the lawyer\'s case page');
+    assertShows(page, 'Lev Lawyer', 'the case team');
+    assert.equal((await lawyer.get(`/staff/requests/${requestId}`)).status, 200, 'the conversation too');
+    assert.ok(caseRows(await lawyer.get('/staff/cases')).some((row) => row.id === caseId), 'the case is among the lawyer\'s cases');
+    assert.equal(await countRows(t.db, 'case_assignments', 'case_id = $1', [caseId]), 2);
+  });
+
+  test('only colleagues who follow cases can be added', async () => {
+    const treasurer = await createStaff(t.db, { login: 'casetreasurer', roles: ['treasurer'] });
+    const refused = await caseworker.staffPost(`${casePath}/assign`, { user: treasurer.id });
+    assert.equal(refused.status, 404);
+    assert.equal(await countRows(t.db, 'vault_keys', 'user_id = $1', [treasurer.id]), 0);
+    assert.equal(await countRows(t.db, 'case_assignments', 'user_id = $1', [treasurer.id]), 0);
+  });
+
+  test('a lawyer on the case cannot bring in further colleagues', async () => {
+    const psychologist = await createStaff(t.db, { login: 'casepsych', roles: ['psychologist'] });
+    const page = await lawyer.get(casePath);
+    assert.equal(page.status, 200, 'the lawyer reads the case');
+    assert.ok(!page.html.includes(`${casePath}/assign`), 'no form to add colleagues');
+    const refused = await lawyer.staffPost(`${casePath}/assign`, { user: psychologist.id });
+    assert.equal(refused.status, 404);
+    assert.equal(await countRows(t.db, 'vault_keys', 'user_id = $1', [psychologist.id]), 0);
+  });
+});
