@@ -7,6 +7,7 @@ import { AppError } from '../web/errors.ts';
 import { StaffLayout, renderPage } from '../web/layout.tsx';
 import { Field } from '../web/forms.tsx';
 import { clientAddress } from '../web/client-address.ts';
+import type { RateLimiter } from '../web/rate-limit.ts';
 import { appendAudit } from '../audit/log.ts';
 import { currentSession, staffOf } from './access.ts';
 import { clearSessionCookie, writeSessionCookie } from './cookie.ts';
@@ -21,6 +22,15 @@ import { registerAdmin } from './admin-routes.tsx';
 const loginForm = z.object({ login: z.string().trim().min(1).max(64), password: z.string().min(1).max(1024) });
 const codeForm = z.object({ code: z.string().trim().max(12) });
 const languageForm = z.object({ language: z.enum(LANGUAGES) });
+
+/**
+ * Each failed login from an address makes its next answer slower (up to 3 s), on top of the
+ * account lock: guessing gets slow long before it gets locked. Counted in memory only.
+ */
+async function slowDown(limits: RateLimiter, address: string): Promise<void> {
+  const failures = limits.count(`login-failed:${address}`, 15 * 60_000);
+  await new Promise((resolve) => setTimeout(resolve, Math.min(3000, 150 * 2 ** Math.min(failures, 5))));
+}
 
 /** Only our own staff pages may be the place to return to after login. */
 function safeNext(value: string | undefined): string {
@@ -97,6 +107,7 @@ export function registerAuth(app: App): void {
     if (!limits.attempt(`login:${clientAddress(c)}`, 20, 15 * 60_000)) throw new AppError('rate_limited');
     if (!form.success) return page(c, c.get('t')('auth.login.title'), <LoginPage c={c} next={next} failed />, 400);
     const result = await logIn(db, form.data.login, form.data.password);
+    if (!result.ok) await slowDown(limits, clientAddress(c));
     if (!result.ok) return page(c, c.get('t')('auth.login.title'), <LoginPage c={c} next={next} failed login={form.data.login} />, 400);
     writeSessionCookie(c, result.cookie);
     return c.redirect(result.stage === 'enrol' ? '/staff/enrol' : `/staff/login/code?next=${encodeURIComponent(next)}`, 303);

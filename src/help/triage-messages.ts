@@ -2,6 +2,11 @@ import { defineMessages } from '../i18n/define.ts';
 
 export const triageMessages = defineMessages({
   en: {
+    'triage.share': 'Give a coordinator access',
+    'triage.share.hint': 'Requests are sealed to the coordinators of the day they arrive. A coordinator who joined later needs a colleague to share them.',
+    'triage.share.one': 'Share this request',
+    'triage.share.all': 'Share every open request I can read',
+    'triage.share.done': (v: { count: number }) => `Shared ${v.count} request(s).`,
     'triage.title': 'Inbox',
     'triage.counts.new': 'new',
     'triage.counts.waiting': 'waiting for an answer',
@@ -56,6 +61,11 @@ export const triageMessages = defineMessages({
     'triage.contentMoved': 'The details moved into the case.',
   },
   ru: {
+    'triage.share': 'Дать доступ координатору',
+    'triage.share.hint': 'Просьбы запечатываются для координаторов, которые были в команде в день их получения. Координатору, пришедшему позже, доступ даёт коллега.',
+    'triage.share.one': 'Поделиться этой просьбой',
+    'triage.share.all': 'Поделиться всеми открытыми просьбами, которые я могу читать',
+    'triage.share.done': (v: { count: number }) => `Передано просьб: ${v.count}.`,
     'triage.title': 'Входящие',
     'triage.counts.new': 'новых',
     'triage.counts.waiting': 'ждут ответа',
@@ -110,6 +120,11 @@ export const triageMessages = defineMessages({
     'triage.contentMoved': 'Подробности перенесены в дело.',
   },
   nl: {
+    'triage.share': 'Een coördinator toegang geven',
+    'triage.share.hint': 'Verzoeken worden versleuteld voor de coördinatoren van de dag waarop ze binnenkomen. Een coördinator die later kwam, krijgt toegang via een collega.',
+    'triage.share.one': 'Dit verzoek delen',
+    'triage.share.all': 'Alle open verzoeken delen die ik kan lezen',
+    'triage.share.done': (v: { count: number }) => `${v.count} verzoek(en) gedeeld.`,
     'triage.title': 'Inbox',
     'triage.counts.new': 'nieuw',
     'triage.counts.waiting': 'wachten op antwoord',

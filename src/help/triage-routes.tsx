@@ -10,8 +10,8 @@ import { staffOf } from '../auth/access.ts';
 import { CASE_ROLES } from '../auth/roles.ts';
 import { listUsers } from '../auth/users.ts';
 import { COUNTRIES, NEEDS, REQUEST_STATUSES, countryName } from './needs.ts';
-import { changeRequestStatus, listInbox, openRequest, queueCounts, replyToRequest } from './triage.ts';
-import { ContentFacts, Conversation, InboxPage, NeedTags, ReplyForm, StatusForm, shortRef } from './triage-views.tsx';
+import { changeRequestStatus, listInbox, openRequest, queueCounts, replyToRequest, shareRequest, shareRequests } from './triage.ts';
+import { ContentFacts, Conversation, InboxPage, NeedTags, ReplyForm, ShareForm, StatusForm, shortRef } from './triage-views.tsx';
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 const inboxQuery = z.object({
@@ -23,6 +23,8 @@ const inboxQuery = z.object({
 const requestId = z.uuid();
 const replyForm = z.object({ body: z.string().trim().min(1).max(20_000) });
 const statusForm = z.object({ status: z.enum(REQUEST_STATUSES) });
+const shareForm = z.object({ user: z.uuid() });
+const sharedCount = z.coerce.number().int().min(0).max(100_000).optional().catch(undefined);
 
 function page(c: Context<AppEnv>, title: string, body: Child, status: 200 | 400 = 200) {
   return renderPage(c, <StaffLayout lang={c.get('lang')} t={c.get('t')} title={title} staff={c.get('staff')}>{body}</StaffLayout>, status);
@@ -39,7 +41,8 @@ const NOTICES = { replied: 'triage.reply.sent', noreply: 'triage.reply.empty', s
 async function requestPage(c: Context<AppEnv>, id: string) {
   const t = c.get('t');
   const noticeKey = NOTICES[c.req.query('done') as keyof typeof NOTICES];
-  const notice = noticeKey && t(noticeKey);
+  const shared = sharedCount.parse(c.req.query('shared'));
+  const notice = shared !== undefined ? t('triage.share.done', { count: shared }) : noticeKey && t(noticeKey);
   const lang = c.get('lang');
   const me = staffOf(c);
   const db = dbOf(c);
@@ -80,6 +83,9 @@ async function requestPage(c: Context<AppEnv>, id: string) {
       <Conversation t={t} lang={lang} messages={opened.messages} names={names} />
       <ReplyForm t={t} staff={me} action={`${base}/reply`} />
       <StatusForm t={t} staff={me} action={`${base}/status`} status={summary.status} />
+      {me.roles.includes('coordinator') && (
+        <ShareForm t={t} staff={me} action={`${base}/share`} colleagues={otherCoordinators(users, me.userId)} all={false} />
+      )}
       {!summary.caseId && me.roles.includes('coordinator') && (
         <form method="post" action={`${base}/case`} class="card">
           <Csrf staff={me} />
@@ -102,6 +108,10 @@ async function requestPage(c: Context<AppEnv>, id: string) {
   );
 }
 
+function otherCoordinators(users: Awaited<ReturnType<typeof listUsers>>, me: string) {
+  return users.filter((user) => user.active && user.id !== me && user.roles.includes('coordinator'));
+}
+
 /** A reply sent from a case page returns there. */
 async function caseAddress(c: Context<AppEnv>, requestId: string): Promise<string> {
   const [row] = await dbOf(c).query<{ case_id: string | null }>('select case_id from help_requests where id = $1', [requestId]);
@@ -115,8 +125,22 @@ export function registerTriage(app: App): void {
     const query = inboxQuery.parse(c.req.query());
     const filter = { ...query, status: query.status ?? ('open' as const) };
     const db = dbOf(c);
-    const [requests, counts] = await Promise.all([listInbox(db, filter), queueCounts(db)]);
-    return page(c, c.get('t')('triage.title'), <InboxPage t={c.get('t')} lang={c.get('lang')} requests={requests} counts={counts} filter={filter} />);
+    const [requests, counts, users] = await Promise.all([listInbox(db, filter), queueCounts(db), listUsers(db)]);
+    const t = c.get('t');
+    const shared = sharedCount.parse(c.req.query('shared'));
+    return page(
+      c,
+      t('triage.title'),
+      <>
+        {shared !== undefined && (
+          <p class="ok" role="status">
+            {t('triage.share.done', { count: shared })}
+          </p>
+        )}
+        <InboxPage t={t} lang={c.get('lang')} requests={requests} counts={counts} filter={filter} />
+        <ShareForm t={t} staff={me} action="/staff/requests/share" colleagues={otherCoordinators(users, me.userId)} all />
+      </>,
+    );
   });
 
   route(app, 'GET', '/staff/requests/:id', staff(...CASE_ROLES), (c) => requestPage(c, idParam(c)));
@@ -128,6 +152,22 @@ export function registerTriage(app: App): void {
     if (!form.success) return c.redirect(`${back}?done=noreply`, 303);
     if (!(await replyToRequest(dbOf(c), staffOf(c), id, form.data.body))) throw notFound();
     return c.redirect(`${back}?done=replied`, 303);
+  });
+
+  route(app, 'POST', '/staff/requests/share', staff('coordinator'), async (c) => {
+    const form = shareForm.safeParse(await c.req.parseBody());
+    if (!form.success) throw notFound();
+    const count = await shareRequests(dbOf(c), staffOf(c), form.data.user);
+    return c.redirect(`/staff?shared=${count}`, 303);
+  });
+
+  route(app, 'POST', '/staff/requests/:id/share', staff('coordinator'), async (c) => {
+    const id = idParam(c);
+    const form = shareForm.safeParse(await c.req.parseBody());
+    if (!form.success) throw notFound();
+    const count = await shareRequest(dbOf(c), staffOf(c), form.data.user, id);
+    if (count === null) throw notFound();
+    return c.redirect(`/staff/requests/${id}?shared=${count}`, 303);
   });
 
   route(app, 'POST', '/staff/requests/:id/status', staff('coordinator'), async (c) => {

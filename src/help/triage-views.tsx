@@ -184,3 +184,28 @@ export function StatusForm({ t, staff, action, status }: { t: Translate; staff: 
     </form>
   );
 }
+
+/** Shares one request, or every open one the holder can read, with a coordinator who joined later. */
+export function ShareForm({ t, staff, action, colleagues, all }: { t: Translate; staff: StaffSession; action: string; colleagues: { id: string; displayName: string }[]; all: boolean }) {
+  if (colleagues.length === 0) return null;
+  return (
+    <form method="post" action={action} class="card">
+      <Csrf staff={staff} />
+      <h2>{t('triage.share')}</h2>
+      <p class="hint">{t('triage.share.hint')}</p>
+      <div class="filters">
+        <label>
+          {t('cases.make.assignee')}
+          <select name="user">
+            {colleagues.map((user) => (
+              <option value={user.id}>{user.displayName}</option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" class="secondary">
+          {all ? t('triage.share.all') : t('triage.share.one')}
+        </button>
+      </div>
+    </form>
+  );
+}

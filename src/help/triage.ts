@@ -1,6 +1,7 @@
 import type { Db, Queryable } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
-import { openVaultAsUser, type KeyHolder, type OpenVault } from '../crypto/vaults.ts';
+import { grantVault, hasGrant, openVaultAsUser, type KeyHolder, type OpenVault } from '../crypto/vaults.ts';
+import { findUserById } from '../auth/users.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { openContent, type RequestContent } from './content.ts';
 import { addMessage, listMessages, type Message } from './conversation.ts';
@@ -136,4 +137,36 @@ export async function changeRequestStatus(db: Db, holder: KeyHolder, requestId: 
  */
 export async function releaseRequestToCase(tx: Queryable, requestId: string, caseId: string): Promise<void> {
   await tx.query("update help_requests set case_id = $2, content = null, status = 'accepted', updated_at = now() where id = $1", [requestId, caseId]);
+}
+
+/**
+ * Requests are sealed to the coordinators of the day they arrive; a coordinator who joins later
+ * is given access by a colleague who holds it. Answers how many requests were shared: the open
+ * ones the holder can open and the colleague cannot yet (or just the one named).
+ */
+export async function shareRequests(db: Db, holder: KeyHolder, colleagueId: string, onlyRequestId?: string): Promise<number> {
+  return db.transaction(async (tx) => {
+    const colleague = await findUserById(tx, colleagueId);
+    if (!colleague?.active || !colleague.roles.includes('coordinator')) return 0;
+    const rows = await tx.query<{ id: string; vault_id: string }>(
+      `select r.id, r.vault_id from help_requests r
+       where ($3::uuid is null and r.status in ('new', 'triage', 'accepted') or r.id = $3::uuid)
+         and exists (select 1 from vault_keys k where k.vault_id = r.vault_id and k.principal = 'user' and k.user_id = $1)
+         and not exists (select 1 from vault_keys k where k.vault_id = r.vault_id and k.principal = 'user' and k.user_id = $2)
+       order by r.created_at`,
+      [holder.userId, colleagueId, onlyRequestId ?? null],
+    );
+    for (const row of rows) {
+      const vault = await openVaultAsUser(tx, holder, row.vault_id, 'request.share');
+      if (vault) await grantVault(tx, holder.userId, vault, { userId: colleague.id, publicKey: colleague.publicKey });
+    }
+    return rows.length;
+  });
+}
+
+/** Shares one request; null when the holder cannot open it themselves (the same as a missing one). */
+export async function shareRequest(db: Db, holder: KeyHolder, colleagueId: string, requestId: string): Promise<number | null> {
+  const [row] = await db.query<{ vault_id: string }>('select vault_id from help_requests where id = $1', [requestId]);
+  if (!row || !(await hasGrant(db, row.vault_id, holder.userId))) return null;
+  return shareRequests(db, holder, colleagueId, requestId);
 }

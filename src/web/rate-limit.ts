@@ -21,6 +21,12 @@ export class RateLimiter {
     return current.count <= limit;
   }
 
+  /** Records one event and answers how many the key has seen in its current window. */
+  count(key: string, windowMs: number): number {
+    this.attempt(key, Number.POSITIVE_INFINITY, windowMs);
+    return this.windows.get(key)!.count;
+  }
+
   /** Whether a key has used up its limit in the current window, without counting an attempt. */
   exhausted(key: string, limit: number): boolean {
     const current = this.windows.get(key);

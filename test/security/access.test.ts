@@ -135,6 +135,27 @@ describe('need to know', () => {
     assert.equal((await browser.get(`/staff/requests/${fresh.requestId}`)).status, 200);
   });
 
+  test('a coordinator who holds the requests shares them with one who joined later, and only with a coordinator', async () => {
+    const newcomer = await createStaff(t.db, { login: 'latecoord2', roles: ['coordinator'] });
+    const browser = await loggedIn(t, newcomer);
+    assert.equal((await browser.get(`/staff/requests/${plainRequest}`)).status, 404, 'not before sharing');
+    // Sharing with someone who is not a coordinator shares nothing.
+    const refused = await coordinator.staffPost('/staff/requests/share', { user: caseworkerUser.id });
+    assert.equal(refused.location, '/staff?shared=0');
+    assert.equal((await caseworker.get(`/staff/requests/${plainRequest}`)).status, 404);
+    // The newcomer cannot give themselves access: they hold nothing to share.
+    assert.equal((await browser.staffPost('/staff/requests/share', { user: newcomer.id })).location, '/staff?shared=0');
+
+    const shared = await coordinator.staffPost('/staff/requests/share', { user: newcomer.id });
+    assert.equal(shared.status, 303);
+    assert.match(shared.location ?? '', /^\/staff\?shared=[1-9]\d*$/, 'at least the open request was shared');
+    const page = await browser.get(`/staff/requests/${plainRequest}`);
+    assert.equal(page.status, 200, 'after sharing');
+    assertShows(page, story.plain, 'the newcomer reads the request');
+    const again = await coordinator.staffPost('/staff/requests/share', { user: newcomer.id });
+    assert.equal(again.location, '/staff?shared=0', 'nothing is shared twice');
+  });
+
   test('an administrator who is not a coordinator does not see what people wrote', async () => {
     const pureAdmin = await createStaff(t.db, { login: 'onlyadmin', roles: ['administrator'] });
     const browser = await loggedIn(t, pureAdmin);

@@ -113,6 +113,8 @@ function bodyFor(route: RouteRecord): Fields {
     '/staff/requests/:id/reply': { body: 'route matrix reply' },
     '/staff/requests/:id/status': { status: 'triage' },
     '/staff/requests/:id/case': { assignee: holder.id },
+    '/staff/requests/:id/share': { user: holder.id },
+    '/staff/requests/share': { user: holder.id },
     '/staff/cases/:id/notes': { body: 'route matrix note' },
     '/staff/cases/:id/needs': { need: 'housing', status: 'in_progress' },
     '/staff/cases/:id/assign': { user: holder.id },
