@@ -3,7 +3,7 @@ import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import { type App, type AppEnv } from '../web/context.ts';
 import { route, staff } from '../web/route.ts';
-import { Csrf, StaffLayout, renderPage } from '../web/layout.tsx';
+import { Csrf, staffPage } from '../web/layout.tsx';
 import { formValues } from '../web/forms.tsx';
 import { notFound } from '../web/errors.ts';
 import { formatDateTime } from '../i18n/index.ts';
@@ -17,17 +17,13 @@ import { deactivateUser } from './deactivate-user.ts';
 
 const inviteForm = z.object({ roles: z.array(z.string()).transform((roles) => roles.filter(isRole)).pipe(z.array(z.enum(ROLES)).min(1)) });
 
-function page(c: Context<AppEnv>, title: string, body: Child) {
-  return renderPage(c, <StaffLayout lang={c.get('lang')} t={c.get('t')} title={title} staff={c.get('staff')}>{body}</StaffLayout>);
-}
 
 async function UsersPage(c: Context<AppEnv>, notice?: Child) {
   const t = c.get('t');
   const me = staffOf(c);
   const users = await listUsers(dbOf(c));
   const roleName = (role: Role) => t(`auth.role.${role}`);
-  return page(
-    c,
+  return staffPage(c,
     t('auth.users.title'),
     <>
       <h1>{t('auth.users.title')}</h1>
@@ -121,8 +117,7 @@ export function registerAdmin(app: App): void {
     const verdict = await verifyAudit(db);
     const entries = await listAudit(db, 200);
     const names = new Map((await listUsers(db)).map((user) => [user.id, user.displayName]));
-    return page(
-      c,
+    return staffPage(c,
       t('auth.audit.title'),
       <>
         <h1>{t('auth.audit.title')}</h1>

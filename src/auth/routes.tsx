@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { App, AppEnv } from '../web/context.ts';
 import { route, SIGNING_IN, staff } from '../web/route.ts';
 import { AppError } from '../web/errors.ts';
-import { StaffLayout, renderPage } from '../web/layout.tsx';
+import { staffPage } from '../web/layout.tsx';
 import { Field } from '../web/forms.tsx';
 import { clientAddress } from '../web/client-address.ts';
 import type { RateLimiter } from '../web/rate-limit.ts';
@@ -37,9 +37,6 @@ function safeNext(value: string | undefined): string {
   return value && /^\/staff(\/[\w\-./]*)?$/.test(value) && !value.includes('//') ? value : '/staff';
 }
 
-function page(c: Context<AppEnv>, title: string, body: Child, status: 200 | 400 | 429 = 200) {
-  return renderPage(c, <StaffLayout lang={c.get('lang')} t={c.get('t')} title={title} staff={undefined}>{body}</StaffLayout>, status);
-}
 
 function LoginPage(props: { c: Context<AppEnv>; next: string; failed?: boolean; login?: string }) {
   const t = props.c.get('t');
@@ -97,7 +94,7 @@ export function registerAuth(app: App): void {
   route(app, 'GET', '/staff/login', SIGNING_IN, async (c) => {
     const session = await currentSession(c);
     if (session?.stage === 'active') return c.redirect('/staff', 303);
-    return page(c, c.get('t')('auth.login.title'), <LoginPage c={c} next={safeNext(c.req.query('next'))} />);
+    return staffPage(c, c.get('t')('auth.login.title'), <LoginPage c={c} next={safeNext(c.req.query('next'))} />);
   });
 
   route(app, 'POST', '/staff/login', SIGNING_IN, async (c) => {
@@ -105,10 +102,10 @@ export function registerAuth(app: App): void {
     const next = safeNext(c.req.query('next'));
     const form = loginForm.safeParse(await c.req.parseBody());
     if (!limits.attempt(`login:${clientAddress(c)}`, 20, 15 * 60_000)) throw new AppError('rate_limited');
-    if (!form.success) return page(c, c.get('t')('auth.login.title'), <LoginPage c={c} next={next} failed />, 400);
+    if (!form.success) return staffPage(c, c.get('t')('auth.login.title'), <LoginPage c={c} next={next} failed />, 400);
     const result = await logIn(db, form.data.login, form.data.password);
     if (!result.ok) await slowDown(limits, clientAddress(c));
-    if (!result.ok) return page(c, c.get('t')('auth.login.title'), <LoginPage c={c} next={next} failed login={form.data.login} />, 400);
+    if (!result.ok) return staffPage(c, c.get('t')('auth.login.title'), <LoginPage c={c} next={next} failed login={form.data.login} />, 400);
     writeSessionCookie(c, result.cookie);
     return c.redirect(result.stage === 'enrol' ? '/staff/enrol' : `/staff/login/code?next=${encodeURIComponent(next)}`, 303);
   });
@@ -117,7 +114,7 @@ export function registerAuth(app: App): void {
     if (!(await sessionAt(c, 'totp'))) return c.redirect('/staff/login', 303);
     const t = c.get('t');
     const action = `/staff/login/code?next=${encodeURIComponent(safeNext(c.req.query('next')))}`;
-    return page(c, t('auth.code.title'), <CodePage c={c} action={action} failed={false}><h1>{t('auth.code.title')}</h1></CodePage>);
+    return staffPage(c, t('auth.code.title'), <CodePage c={c} action={action} failed={false}><h1>{t('auth.code.title')}</h1></CodePage>);
   });
 
   route(app, 'POST', '/staff/login/code', SIGNING_IN, async (c) => {
@@ -141,7 +138,7 @@ export function registerAuth(app: App): void {
     if (ok) return c.redirect(next, 303);
     const t = c.get('t');
     const action = `/staff/login/code?next=${encodeURIComponent(next)}`;
-    return page(c, t('auth.code.title'), <CodePage c={c} action={action} failed><h1>{t('auth.code.title')}</h1></CodePage>, 400);
+    return staffPage(c, t('auth.code.title'), <CodePage c={c} action={action} failed><h1>{t('auth.code.title')}</h1></CodePage>, 400);
   });
 
   route(app, 'GET', '/staff/enrol', SIGNING_IN, async (c) => {
@@ -197,8 +194,7 @@ async function enrolPage(c: Context<AppEnv>, session: Session, secret: string, f
   const { config, db } = c.get('deps');
   const user = await findUserById(db, session.userId);
   const svg = await totpQrSvg(secret, user?.login ?? 'staff', config.orgName);
-  return page(
-    c,
+  return staffPage(c,
     t('auth.enrol.title'),
     <CodePage c={c} action="/staff/enrol" failed={failed}>
       <>

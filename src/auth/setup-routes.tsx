@@ -1,17 +1,13 @@
 import type { Context } from 'hono';
-import type { Child } from 'hono/jsx';
 import type { App, AppEnv } from '../web/context.ts';
 import { route, SIGNING_IN } from '../web/route.ts';
-import { StaffLayout, renderPage } from '../web/layout.tsx';
+import { staffPage } from '../web/layout.tsx';
 import { ErrorSummary, emptyForm, fieldErrors, formValues, type FormState } from '../web/forms.tsx';
 import { notFound } from '../web/errors.ts';
 import { AccountFieldset, accountMessages, accountSchema, type AccountFields } from './account-form.tsx';
 import { AlreadyInitialised, initialise, setupTokenValid } from './initialise.ts';
 import { LoginTaken, acceptInvite, findOpenInvite } from './invites.ts';
 
-function page(c: Context<AppEnv>, title: string, body: Child, status: 200 | 400 | 404 = 200) {
-  return renderPage(c, <StaffLayout lang={c.get('lang')} t={c.get('t')} title={title} staff={undefined}>{body}</StaffLayout>, status);
-}
 
 function AccountPage(props: { c: Context<AppEnv>; title: string; intro: string; submit: string; form: FormState<AccountFields>; notice?: string }) {
   const t = props.c.get('t');
@@ -63,8 +59,7 @@ export function registerSetup(app: App): void {
   route(app, 'GET', '/staff/setup/:token', SIGNING_IN, async (c) => {
     const t = c.get('t');
     if (!(await setupTokenValid(c.get('deps').db, (c.req.param('token') ?? '')))) throw notFound();
-    return page(
-      c,
+    return staffPage(c,
       t('auth.setup.title'),
       <AccountPage c={c} title={t('auth.setup.title')} intro={t('auth.setup.intro')} submit={t('auth.setup.submit')} form={emptyForm()} />,
     );
@@ -78,11 +73,11 @@ export function registerSetup(app: App): void {
     const parsed = accountSchema.safeParse(values);
     if (!parsed.success) {
       const form = { values, errors: fieldErrors(parsed.error, accountMessages(t)) };
-      return page(c, t('auth.setup.title'), <AccountPage c={c} title={t('auth.setup.title')} intro={t('auth.setup.intro')} submit={t('auth.setup.submit')} form={form} />, 400);
+      return staffPage(c, t('auth.setup.title'), <AccountPage c={c} title={t('auth.setup.title')} intro={t('auth.setup.intro')} submit={t('auth.setup.submit')} form={form} />, 400);
     }
     try {
       const result = await initialise(db, parsed.data);
-      return page(c, t('auth.shares.title'), <SharesPage c={c} shares={result.shares} threshold={result.threshold} />);
+      return staffPage(c, t('auth.shares.title'), <SharesPage c={c} shares={result.shares} threshold={result.threshold} />);
     } catch (error) {
       if (error instanceof AlreadyInitialised) throw notFound();
       throw error;
@@ -92,10 +87,9 @@ export function registerSetup(app: App): void {
   route(app, 'GET', '/staff/invite/:token', SIGNING_IN, async (c) => {
     const t = c.get('t');
     if (!(await findOpenInvite(c.get('deps').db, (c.req.param('token') ?? '')))) {
-      return page(c, t('auth.invite.title'), <p class="error">{t('auth.invite.invalid')}</p>, 404);
+      return staffPage(c, t('auth.invite.title'), <p class="error">{t('auth.invite.invalid')}</p>, 404);
     }
-    return page(
-      c,
+    return staffPage(c,
       t('auth.invite.title'),
       <AccountPage c={c} title={t('auth.invite.title')} intro={t('auth.invite.intro')} submit={t('auth.invite.submit')} form={emptyForm()} />,
     );
@@ -106,8 +100,7 @@ export function registerSetup(app: App): void {
     const values = formValues(await c.req.parseBody({ all: true }));
     const parsed = accountSchema.safeParse(values);
     const show = (form: FormState<AccountFields>, notice?: string) =>
-      page(
-        c,
+      staffPage(c,
         t('auth.invite.title'),
         <AccountPage c={c} title={t('auth.invite.title')} intro={t('auth.invite.intro')} submit={t('auth.invite.submit')} form={form} notice={notice} />,
         400,
@@ -115,7 +108,7 @@ export function registerSetup(app: App): void {
     if (!parsed.success) return show({ values, errors: fieldErrors(parsed.error, accountMessages(t)) });
     try {
       const user = await acceptInvite(c.get('deps').db, (c.req.param('token') ?? ''), parsed.data);
-      if (!user) return page(c, t('auth.invite.title'), <p class="error">{t('auth.invite.invalid')}</p>, 404);
+      if (!user) return staffPage(c, t('auth.invite.title'), <p class="error">{t('auth.invite.invalid')}</p>, 404);
       return c.redirect('/staff/login', 303);
     } catch (error) {
       if (error instanceof LoginTaken) return show({ values, errors: { login: t('auth.invite.taken') } });

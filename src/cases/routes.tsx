@@ -1,10 +1,9 @@
 import type { Context } from 'hono';
-import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import { formatDateTime, type Translate } from '../i18n/index.ts';
 import { dbOf, type App, type AppEnv } from '../web/context.ts';
 import { route, staff } from '../web/route.ts';
-import { Csrf, StaffLayout, renderPage } from '../web/layout.tsx';
+import { Csrf, staffPage } from '../web/layout.tsx';
 import { notFound } from '../web/errors.ts';
 import { staffOf } from '../auth/access.ts';
 import { CASE_ROLES, CASE_SHARING_ROLES } from '../auth/roles.ts';
@@ -30,9 +29,6 @@ const NOTICES = {
   noreply: 'triage.reply.empty',
 } as const;
 
-function page(c: Context<AppEnv>, title: string, body: Child) {
-  return renderPage(c, <StaffLayout lang={c.get('lang')} t={c.get('t')} title={title} staff={c.get('staff')}>{body}</StaffLayout>);
-}
 
 function idParam(c: Context<AppEnv>): string {
   const parsed = uuid.safeParse((c.req.param('id') ?? ''));
@@ -87,8 +83,7 @@ async function casePage(c: Context<AppEnv>, id: string) {
   const noticeKey = NOTICES[c.req.query('done') as keyof typeof NOTICES];
   const assignable = users.filter((u) => u.active && u.roles.some((r) => CASE_ROLES.includes(r)) && !summary.team.some((m) => m.userId === u.id));
   const base = `/staff/cases/${id}`;
-  return page(
-    c,
+  return staffPage(c,
     summary.pseudonym,
     <>
       <h1>
@@ -208,8 +203,7 @@ export function registerCases(app: App): void {
     const db = dbOf(c);
     const mine = await listCases(db, { assignedTo: me.userId });
     const all = me.roles.includes('coordinator') ? await listCases(db, 'all-open') : null;
-    return page(
-      c,
+    return staffPage(c,
       t('cases.mine'),
       <>
         <h1>{t('cases.mine')}</h1>

@@ -1,10 +1,9 @@
 import type { Context } from 'hono';
-import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import { LANGUAGES, formatDateTime } from '../i18n/index.ts';
 import { dbOf, type App, type AppEnv } from '../web/context.ts';
 import { route, staff } from '../web/route.ts';
-import { StaffLayout, renderPage, Csrf } from '../web/layout.tsx';
+import { staffPage, Csrf } from '../web/layout.tsx';
 import { notFound } from '../web/errors.ts';
 import { staffOf } from '../auth/access.ts';
 import { CASE_ROLES } from '../auth/roles.ts';
@@ -26,9 +25,6 @@ const statusForm = z.object({ status: z.enum(REQUEST_STATUSES) });
 const shareForm = z.object({ user: z.uuid() });
 const sharedCount = z.coerce.number().int().min(0).max(100_000).optional().catch(undefined);
 
-function page(c: Context<AppEnv>, title: string, body: Child, status: 200 | 400 = 200) {
-  return renderPage(c, <StaffLayout lang={c.get('lang')} t={c.get('t')} title={title} staff={c.get('staff')}>{body}</StaffLayout>, status);
-}
 
 function idParam(c: Context<AppEnv>): string {
   const parsed = requestId.safeParse((c.req.param('id') ?? ''));
@@ -53,8 +49,7 @@ async function requestPage(c: Context<AppEnv>, id: string) {
   const { summary } = opened;
   const assignable = users.filter((user) => user.active && user.roles.some((role) => CASE_ROLES.includes(role)));
   const base = `/staff/requests/${id}`;
-  return page(
-    c,
+  return staffPage(c,
     `${t('triage.request.title')} ${shortRef(id)}`,
     <>
       <h1>
@@ -128,8 +123,7 @@ export function registerTriage(app: App): void {
     const [requests, counts, users] = await Promise.all([listInbox(db, filter), queueCounts(db), listUsers(db)]);
     const t = c.get('t');
     const shared = sharedCount.parse(c.req.query('shared'));
-    return page(
-      c,
+    return staffPage(c,
       t('triage.title'),
       <>
         {shared !== undefined && (

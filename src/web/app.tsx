@@ -5,7 +5,7 @@ import { isLang, pickLanguage, translator } from '../i18n/index.ts';
 import type { App, AppEnv, Deps } from './context.ts';
 import { AppError } from './errors.ts';
 import { securityHeaders } from './headers.ts';
-import { PublicLayout, StaffLayout, renderPage } from './layout.tsx';
+import { PublicLayout, renderPage, staffPage } from './layout.tsx';
 import { registerStatic } from './static.ts';
 import { MACHINE, route } from './route.ts';
 import { registerHelp } from '../help/routes.tsx';
@@ -75,7 +75,7 @@ function renderError(c: Parameters<Parameters<App['onError']>[0]>[1], error: App
     </>
   );
   if (c.req.path.startsWith('/staff')) {
-    return renderPage(c, <StaffLayout lang={lang} t={t} title={t('web.error.title')} staff={c.get('staff')}>{body}</StaffLayout>, status);
+    return staffPage(c, t('web.error.title'), body, status);
   }
   const { config } = c.get('deps');
   return renderPage(

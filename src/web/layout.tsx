@@ -5,8 +5,15 @@ import type { AppEnv, StaffSession } from './context.ts';
 import { assetUrl } from './static.ts';
 
 /** Renders a full page: hono/jsx escapes every value, and we add the doctype it leaves out. */
-export function renderPage(c: Context<AppEnv>, page: Child, status: 200 | 400 | 403 | 404 | 413 | 429 | 500 = 200) {
+export type PageStatus = 200 | 400 | 403 | 404 | 413 | 429 | 500;
+
+export function renderPage(c: Context<AppEnv>, page: Child, status: PageStatus = 200) {
   return c.html(`<!DOCTYPE html>${String(page)}`, status);
+}
+
+/** A staff page: the signed-in colleague's navigation, or none on the way in. */
+export function staffPage(c: Context<AppEnv>, title: string, body: Child, status: PageStatus = 200) {
+  return renderPage(c, <StaffLayout lang={c.get('lang')} t={c.get('t')} title={title} staff={c.get('staff')}>{body}</StaffLayout>, status);
 }
 
 function Head(props: { title: string }) {
