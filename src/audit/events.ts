@@ -26,3 +26,32 @@ export type AuditEvent =
   | { kind: 'recovery.regranted'; userId: string; vaults: number };
 
 export type AuditKind = AuditEvent['kind'];
+
+/** Every kind once: the Record type makes a kind missing here a compile error. */
+const KINDS: Record<AuditKind, true> = {
+  'instance.initialised': true,
+  'login.succeeded': true,
+  'login.failed': true,
+  logout: true,
+  'totp.enrolled': true,
+  'user.created': true,
+  'user.invited': true,
+  'user.deactivated': true,
+  'user.keys_reset': true,
+  'vault.decrypted': true,
+  'vault.granted': true,
+  'vault.revoked': true,
+  'request.received': true,
+  'request.replied': true,
+  'request.status_changed': true,
+  'request.erasure_requested': true,
+  'case.created': true,
+  'case.assigned': true,
+  'case.note_added': true,
+  'backup.created': true,
+  'recovery.regranted': true,
+};
+
+export function isAuditKind(value: string): value is AuditKind {
+  return Object.hasOwn(KINDS, value);
+}

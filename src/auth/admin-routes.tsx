@@ -8,6 +8,7 @@ import { formValues } from '../web/forms.tsx';
 import { notFound } from '../web/errors.ts';
 import { formatDateTime } from '../i18n/index.ts';
 import { listAudit, verifyAudit } from '../audit/log.ts';
+import { isAuditKind } from '../audit/events.ts';
 import { dbOf } from '../web/context.ts';
 import { staffOf } from './access.ts';
 import { ROLES, isRole, type Role } from './roles.ts';
@@ -144,7 +145,7 @@ export function registerAdmin(app: App): void {
                   <td>{formatDateTime(lang, entry.at)}</td>
                   <td>{entry.actorUserId ? (names.get(entry.actorUserId) ?? entry.actorUserId) : '—'}</td>
                   <td>
-                    <code>{entry.kind}</code>
+                    {isAuditKind(entry.kind) ? t(`audit.kind.${entry.kind}`) : entry.kind} <code class="meta">{entry.kind}</code>
                   </td>
                   <td class="meta">{entry.subjectId ?? ''}</td>
                 </tr>

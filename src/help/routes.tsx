@@ -108,7 +108,7 @@ export function registerHelp(app: App): void {
     const show = async (notice?: string, error?: string) => {
       const view = await viewAsPerson(db, form.receipt);
       if (!view) return notFoundPage();
-      return publicPage(c, '/help/status', <StatusPage t={t} lang={lang} view={view} receipt={form.receipt} notice={notice} error={error} />);
+      return publicPage(c, '/help/status', <StatusPage t={t} lang={lang} view={view} receipt={form.receipt} notice={notice} error={error} replyWithinHours={c.get('deps').config.replyWithinHours} />);
     };
     switch (form.action) {
       case 'open':

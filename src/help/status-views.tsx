@@ -38,7 +38,7 @@ function ReceiptField({ receipt }: { receipt: string }) {
   return <input type="hidden" name="receipt" value={receipt} />;
 }
 
-export function StatusPage({ t, lang, view, receipt, notice, error }: Props & { view: PersonView; receipt: string; notice?: string; error?: string }) {
+export function StatusPage({ t, lang, view, receipt, notice, error, replyWithinHours }: Props & { view: PersonView; receipt: string; notice?: string; error?: string; replyWithinHours: number }) {
   const action = `/${lang}/help/status`;
   return (
     <>
@@ -59,7 +59,7 @@ export function StatusPage({ t, lang, view, receipt, notice, error }: Props & { 
       {view.erasureRequested && <p class="notice">{t('status.eraseRequested')}</p>}
       <h2>{t('status.conversation')}</h2>
       {view.messages.length === 0 ? (
-        <p>{t('status.none')}</p>
+        <p>{t('status.none', { hours: replyWithinHours })}</p>
       ) : (
         <ul class="thread">
           {view.messages.map((message) => (

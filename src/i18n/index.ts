@@ -3,15 +3,16 @@ import { helpMessages } from '../help/messages.ts';
 import { triageMessages } from '../help/triage-messages.ts';
 import { authMessages } from '../auth/messages.ts';
 import { casesMessages } from '../cases/messages.ts';
+import { auditMessages } from '../audit/messages.ts';
 import type { Lang } from './lang.ts';
 
 export * from './lang.ts';
 export { plural, formatDateTime } from './format.ts';
 
 const catalogues = {
-  en: { ...webMessages.en, ...helpMessages.en, ...triageMessages.en, ...authMessages.en, ...casesMessages.en },
-  ru: { ...webMessages.ru, ...helpMessages.ru, ...triageMessages.ru, ...authMessages.ru, ...casesMessages.ru },
-  nl: { ...webMessages.nl, ...helpMessages.nl, ...triageMessages.nl, ...authMessages.nl, ...casesMessages.nl },
+  en: { ...webMessages.en, ...helpMessages.en, ...triageMessages.en, ...authMessages.en, ...casesMessages.en, ...auditMessages.en },
+  ru: { ...webMessages.ru, ...helpMessages.ru, ...triageMessages.ru, ...authMessages.ru, ...casesMessages.ru, ...auditMessages.ru },
+  nl: { ...webMessages.nl, ...helpMessages.nl, ...triageMessages.nl, ...authMessages.nl, ...casesMessages.nl, ...auditMessages.nl },
 };
 
 export type Catalogue = (typeof catalogues)['en'];

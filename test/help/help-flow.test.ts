@@ -200,7 +200,7 @@ describe('coming back with the receipt', () => {
     const hidden = await personPost(person, 'ru', { action: 'hide', receipt, confirm: 'yes' });
     assert.equal(hidden.status, 200);
     assertShows(hidden, ru('status.hidden'), 'the status page');
-    assertShows(hidden, ru('status.none'), 'the status page');
+    assertShows(hidden, ru('status.none', { hours: t.config.replyWithinHours }), 'the status page');
     assertNotShows(hidden, mine, 'the status page after hiding');
     assertNotShows(hidden, theirs, 'the status page after hiding');
     const staffView = await coordinator.get(`/staff/requests/${requestId}`);
