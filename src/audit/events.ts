@@ -22,6 +22,7 @@ export type AuditEvent =
   | { kind: 'case.created'; caseId: string; requestId: string }
   | { kind: 'case.assigned'; caseId: string; userId: string }
   | { kind: 'case.note_added'; caseId: string }
+  | { kind: 'case.status_changed'; caseId: string; from: string; to: string }
   | { kind: 'backup.created' }
   | { kind: 'recovery.regranted'; userId: string; vaults: number };
 
@@ -48,6 +49,7 @@ const KINDS: Record<AuditKind, true> = {
   'case.created': true,
   'case.assigned': true,
   'case.note_added': true,
+  'case.status_changed': true,
   'backup.created': true,
   'recovery.regranted': true,
 };

@@ -153,3 +153,16 @@ export async function assignColleague(db: Db, holder: KeyHolder, caseId: string,
     return true;
   });
 }
+
+/** Closes or reopens a case; only someone who can open it may. */
+export async function setCaseStatus(db: Db, holder: KeyHolder, caseId: string, status: 'open' | 'closed'): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const opened = await openCore(tx, holder, caseId, 'case.status');
+    if (!opened) return false;
+    if (opened.row.status !== status) {
+      await tx.query('update cases set status = $2, updated_at = now() where id = $1', [caseId, status]);
+      await appendAudit(tx, holder.userId, { kind: 'case.status_changed', caseId, from: opened.row.status, to: status });
+    }
+    return true;
+  });
+}

@@ -11,13 +11,14 @@ import { listUsers } from '../auth/users.ts';
 import { NEEDS, countryName } from '../help/needs.ts';
 import { ContentFacts, Conversation, NeedTags, ReplyForm } from '../help/triage-views.tsx';
 import { createCaseFromRequest } from './create-case.ts';
-import { NEED_STATUSES, addNote, assignColleague, listCases, openCase, setNeedStatus, type CaseSummary } from './case-file.ts';
+import { NEED_STATUSES, addNote, assignColleague, listCases, openCase, setCaseStatus, setNeedStatus, type CaseSummary } from './case-file.ts';
 
 const uuid = z.uuid();
 const makeCaseForm = z.object({ assignee: z.uuid() });
 const noteForm = z.object({ body: z.string().trim().min(1).max(20_000) });
 const needForm = z.object({ need: z.enum(NEEDS), status: z.enum(NEED_STATUSES) });
 const assignForm = z.object({ user: z.uuid() });
+const caseStatusForm = z.object({ status: z.enum(['open', 'closed']) });
 
 const NOTICES = {
   created: 'cases.created',
@@ -27,6 +28,8 @@ const NOTICES = {
   empty: 'cases.note.empty',
   replied: 'triage.reply.sent',
   noreply: 'triage.reply.empty',
+  closed: 'cases.closed',
+  reopened: 'cases.reopened',
 } as const;
 
 
@@ -104,6 +107,15 @@ async function casePage(c: Context<AppEnv>, id: string) {
           </>
         )}
       </p>
+      {me.roles.some((role) => CASE_SHARING_ROLES.includes(role)) && (
+        <form method="post" action={`${base}/status`} class="inline">
+          <Csrf staff={me} />
+          <input type="hidden" name="status" value={summary.status === 'open' ? 'closed' : 'open'} />
+          <button type="submit" class="secondary">
+            {summary.status === 'open' ? t('cases.close') : t('cases.reopen')}
+          </button>
+        </form>
+      )}
       <h2>{t('cases.person')}</h2>
       <ContentFacts t={t} content={file.content} />
       <h2>{t('cases.needs')}</h2>
@@ -233,6 +245,13 @@ export function registerCases(app: App): void {
     const form = needForm.safeParse(await c.req.parseBody());
     if (!form.success || !(await setNeedStatus(dbOf(c), staffOf(c), id, form.data.need, form.data.status))) throw notFound();
     return c.redirect(`/staff/cases/${id}?done=need`, 303);
+  });
+
+  route(app, 'POST', '/staff/cases/:id/status', staff(...CASE_SHARING_ROLES), async (c) => {
+    const id = idParam(c);
+    const form = caseStatusForm.safeParse(await c.req.parseBody());
+    if (!form.success || !(await setCaseStatus(dbOf(c), staffOf(c), id, form.data.status))) throw notFound();
+    return c.redirect(`/staff/cases/${id}?done=${form.data.status === 'closed' ? 'closed' : 'reopened'}`, 303);
   });
 
   route(app, 'POST', '/staff/cases/:id/assign', staff(...CASE_SHARING_ROLES), async (c) => {

@@ -195,7 +195,7 @@ export function ShareForm({ t, staff, action, colleagues, all }: { t: Translate;
       <p class="hint">{t('triage.share.hint')}</p>
       <div class="filters">
         <label>
-          {t('cases.make.assignee')}
+          {t('triage.share.colleague')}
           <select name="user">
             {colleagues.map((user) => (
               <option value={user.id}>{user.displayName}</option>

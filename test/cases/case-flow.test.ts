@@ -196,4 +196,15 @@ describe('working on the case', () => {
     assert.equal(refused.status, 404);
     assert.equal(await countRows(t.db, 'vault_keys', 'user_id = $1', [psychologist.id]), 0);
   });
+
+  test('the caseworker closes and reopens the case; a lawyer on it cannot', async () => {
+    assert.equal((await lawyer.staffPost(`${casePath}/status`, { status: 'closed' })).status, 404);
+    const closed = await caseworker.staffPost(`${casePath}/status`, { status: 'closed' });
+    assert.equal(closed.location, `${casePath}?done=closed`);
+    const [row] = await t.db.query<{ status: string }>('select status from cases where id = $1', [caseId]);
+    assert.equal(row?.status, 'closed');
+    assertShows(await caseworker.get(casePath), en('cases.reopen'), 'the closed case page');
+    assert.equal((await caseworker.staffPost(`${casePath}/status`, { status: 'open' })).location, `${casePath}?done=reopened`);
+    assert.equal(await countRows(t.db, 'audit_events', "kind = 'case.status_changed' and subject_id = $1", [caseId]), 2);
+  });
 });

@@ -118,6 +118,7 @@ function bodyFor(route: RouteRecord): Fields {
     '/staff/cases/:id/notes': { body: 'route matrix note' },
     '/staff/cases/:id/needs': { need: 'housing', status: 'in_progress' },
     '/staff/cases/:id/assign': { user: holder.id },
+    '/staff/cases/:id/status': { status: 'open' },
   };
   const body = bodies[route.path];
   if (!body) throw new Error(`The route matrix has no valid form for POST ${route.path}: add one to bodyFor().`);
