@@ -1,4 +1,4 @@
-import type { Db } from '../db/client.ts';
+import type { Db, Queryable } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
 import { checkPassword } from './users.ts';
 import { startSession } from './sessions.ts';
@@ -22,8 +22,8 @@ export async function logIn(db: Db, login: string, password: string, now = new D
       await appendAudit(tx, null, { kind: 'login.failed', userId: null, reason: 'password' });
       return { ok: false, reason: 'invalid' } as const;
     }
-    const [state] = await tx.query<{ failed_logins: number; locked_until: Date | null }>(
-      'select failed_logins, locked_until from users where id = $1 for update',
+    const [state] = await tx.query<{ locked_until: Date | null }>(
+      'select locked_until from users where id = $1 for update',
       [user.id],
     );
     if (state?.locked_until && state.locked_until > now) {
@@ -31,7 +31,7 @@ export async function logIn(db: Db, login: string, password: string, now = new D
       return { ok: false, reason: 'locked' } as const;
     }
     if (!keys || !user.active) {
-      await recordFailure(tx, user.id, (state?.failed_logins ?? 0) + 1, now);
+      await recordFailure(tx, user.id, now);
       await appendAudit(tx, user.id, { kind: 'login.failed', userId: user.id, reason: keys ? 'inactive' : 'password' });
       return { ok: false, reason: 'invalid' } as const;
     }
@@ -41,18 +41,20 @@ export async function logIn(db: Db, login: string, password: string, now = new D
   });
 }
 
-export async function recordFailure(tx: Parameters<typeof appendAudit>[0], userId: string, failures: number, now: Date) {
-  const lockRounds = Math.floor(failures / FAILURES_BEFORE_LOCK);
-  const lockedUntil =
-    failures % FAILURES_BEFORE_LOCK === 0 ? new Date(now.getTime() + LOCK_MINUTES * 60_000 * 2 ** Math.min(lockRounds - 1, 6)) : null;
-  await tx.query('update users set failed_logins = $2, locked_until = coalesce($3, locked_until) where id = $1', [
-    userId,
-    failures,
-    lockedUntil,
-  ]);
+/** Counts one more failure in a row (password or code); every fifth locks the account, each time longer. */
+export async function recordFailure(tx: Queryable, userId: string, now: Date): Promise<void> {
+  const [row] = await tx.query<{ failed_logins: number }>(
+    'update users set failed_logins = failed_logins + 1 where id = $1 returning failed_logins',
+    [userId],
+  );
+  const failures = row?.failed_logins ?? 0;
+  if (failures === 0 || failures % FAILURES_BEFORE_LOCK !== 0) return;
+  const rounds = failures / FAILURES_BEFORE_LOCK;
+  const lockedUntil = new Date(now.getTime() + LOCK_MINUTES * 60_000 * 2 ** Math.min(rounds - 1, 6));
+  await tx.query('update users set locked_until = $2 where id = $1', [userId, lockedUntil]);
 }
 
-export async function recordSuccess(tx: Parameters<typeof appendAudit>[0], userId: string) {
+export async function recordSuccess(tx: Queryable, userId: string) {
   await tx.query('update users set failed_logins = 0, locked_until = null where id = $1', [userId]);
   await appendAudit(tx, userId, { kind: 'login.succeeded', userId });
 }

@@ -104,8 +104,10 @@ export function registerAuth(app: App): void {
     if (!limits.attempt(`login:${clientAddress(c)}`, 20, 15 * 60_000)) throw new AppError('rate_limited');
     if (!form.success) return staffPage(c, c.get('t')('auth.login.title'), <LoginPage c={c} next={next} failed />, 400);
     const result = await logIn(db, form.data.login, form.data.password);
-    if (!result.ok) await slowDown(limits, clientAddress(c));
-    if (!result.ok) return staffPage(c, c.get('t')('auth.login.title'), <LoginPage c={c} next={next} failed login={form.data.login} />, 400);
+    if (!result.ok) {
+      await slowDown(limits, clientAddress(c));
+      return staffPage(c, c.get('t')('auth.login.title'), <LoginPage c={c} next={next} failed login={form.data.login} />, 400);
+    }
     writeSessionCookie(c, result.cookie);
     return c.redirect(result.stage === 'enrol' ? '/staff/enrol' : `/staff/login/code?next=${encodeURIComponent(next)}`, 303);
   });
@@ -130,8 +132,7 @@ export function registerAuth(app: App): void {
         await recordSuccess(tx, session.userId);
         return true;
       }
-      const [row] = await tx.query<{ failed_logins: number }>('select failed_logins from users where id = $1', [session.userId]);
-      await recordFailure(tx, session.userId, (row?.failed_logins ?? 0) + 1, new Date());
+      await recordFailure(tx, session.userId, new Date());
       await appendAudit(tx, session.userId, { kind: 'login.failed', userId: session.userId, reason: 'totp' });
       return false;
     });

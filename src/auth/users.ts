@@ -99,6 +99,13 @@ export async function findUserByLogin(tx: Queryable, login: string): Promise<Use
   return row ? toUser(row) : null;
 }
 
+/** Colleagues' names by id, for showing who did what. */
+export async function displayNames(tx: Queryable, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx.query<{ id: string; display_name: string }>('select id, display_name from users where id = any($1)', [ids]);
+  return new Map(rows.map((row) => [row.id, row.display_name]));
+}
+
 export async function listUsers(tx: Queryable): Promise<User[]> {
   const rows = await tx.query<UserRow>(`select ${COLUMNS} from users order by active desc, display_name`);
   return rows.map(toUser);

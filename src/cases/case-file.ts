@@ -3,10 +3,10 @@ import type { Db, Queryable } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
 import { decryptJson, encryptJson } from '../crypto/primitives.ts';
 import { openVaultAsUser, type KeyHolder, type OpenVault } from '../crypto/vaults.ts';
-import { findUserById } from '../auth/users.ts';
+import { displayNames, findUserById } from '../auth/users.ts';
 import { CASE_ROLES } from '../auth/roles.ts';
 import { openContent, type RequestContent } from '../help/content.ts';
-import { openRequest, type OpenedRequest } from '../help/triage.ts';
+import { erasureRequested, openRequest, type OpenedRequest } from '../help/triage.ts';
 import type { Need } from '../help/needs.ts';
 import { assign } from './create-case.ts';
 
@@ -47,13 +47,20 @@ type CaseRow = {
   content: Uint8Array;
 };
 
-async function summarise(tx: Queryable, row: CaseRow): Promise<CaseSummary> {
-  const needs = await tx.query<{ need: Need; status: NeedStatus }>('select need, status from case_needs where case_id = $1 order by need', [row.id]);
-  const team = await tx.query<{ user_id: string; display_name: string }>(
-    'select a.user_id, u.display_name from case_assignments a join users u on u.id = a.user_id where a.case_id = $1 order by a.assigned_at',
-    [row.id],
+/** Summaries of several cases in three queries, whatever their number: lists stay fast. */
+async function summarise(tx: Queryable, rows: CaseRow[]): Promise<CaseSummary[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((row) => row.id);
+  const needs = await tx.query<{ case_id: string; need: Need; status: NeedStatus }>(
+    'select case_id, need, status from case_needs where case_id = any($1) order by need',
+    [ids],
   );
-  return {
+  const team = await tx.query<{ case_id: string; user_id: string }>(
+    'select case_id, user_id from case_assignments where case_id = any($1) order by assigned_at',
+    [ids],
+  );
+  const names = await displayNames(tx, [...new Set(team.map((member) => member.user_id))]);
+  return rows.map((row) => ({
     id: row.id,
     pseudonym: row.pseudonym,
     status: row.status,
@@ -62,9 +69,11 @@ async function summarise(tx: Queryable, row: CaseRow): Promise<CaseSummary> {
     country: row.country,
     requestId: row.request_id,
     updatedAt: row.updated_at,
-    needs,
-    team: team.map((member) => ({ userId: member.user_id, displayName: member.display_name })),
-  };
+    needs: needs.filter((need) => need.case_id === row.id).map(({ need, status }) => ({ need, status })),
+    team: team
+      .filter((member) => member.case_id === row.id)
+      .map((member) => ({ userId: member.user_id, displayName: names.get(member.user_id) ?? '—' })),
+  }));
 }
 
 const CASE_COLUMNS = 'id, pseudonym, status, urgent, language, country, request_id, updated_at, core_vault_id, content';
@@ -79,7 +88,7 @@ export async function listCases(db: Queryable, scope: { assignedTo: string } | '
            order by status, urgent desc, updated_at desc`,
           [scope.assignedTo],
         );
-  return Promise.all(rows.map((row) => summarise(db, row)));
+  return summarise(db, rows);
 }
 
 type Opened = { row: CaseRow; core: OpenVault };
@@ -104,13 +113,12 @@ export async function openCase(db: Db, holder: KeyHolder, caseId: string): Promi
       [caseId],
     );
     const conversation = await openRequest(tx, holder, row.request_id);
-    const [request] = await tx.query<{ erasure_requested_at: Date | null }>('select erasure_requested_at from help_requests where id = $1', [row.request_id]);
     return {
-      summary: await summarise(tx, row),
+      summary: (await summarise(tx, [row]))[0]!,
       content: openContent(core.key, 'cases', row.id, row.content),
       notes: notes.map((note) => ({ id: note.id, authorId: note.author_id, body: String(decryptJson(core.key, note.body, notePlace(note.id))), at: note.created_at })),
       conversation,
-      erasureRequested: Boolean(request?.erasure_requested_at),
+      erasureRequested: await erasureRequested(tx, row.request_id),
     };
   });
 }
@@ -165,4 +173,9 @@ export async function setCaseStatus(db: Db, holder: KeyHolder, caseId: string, s
     }
     return true;
   });
+}
+
+/** A deactivated colleague leaves every case team (their vault grants are revoked separately). */
+export async function removeFromAllCases(tx: Queryable, userId: string): Promise<void> {
+  await tx.query('delete from case_assignments where user_id = $1', [userId]);
 }

@@ -5,7 +5,7 @@ import { instanceKeys } from '../crypto/instance.ts';
 import { createVault, grantVault, type KeyHolder, type Principal } from '../crypto/vaults.ts';
 import { findUserById } from '../auth/users.ts';
 import { CASE_ROLES } from '../auth/roles.ts';
-import { openRequest, releaseRequestToCase } from '../help/triage.ts';
+import { lockRequest, openRequest, releaseRequestToCase } from '../help/triage.ts';
 import { sealContent } from '../help/content.ts';
 import { newPseudonym } from './pseudonym.ts';
 
@@ -26,7 +26,7 @@ async function freePseudonym(tx: Queryable): Promise<string> {
  */
 export async function createCaseFromRequest(db: Db, holder: KeyHolder, requestId: string, assigneeId: string): Promise<string | null> {
   return db.transaction(async (tx) => {
-    await tx.query('select 1 from help_requests where id = $1 for update', [requestId]);
+    await lockRequest(tx, requestId);
     const opened = await openRequest(tx, holder, requestId);
     if (!opened) return null;
     if (opened.summary.caseId) return opened.summary.caseId;

@@ -80,6 +80,11 @@ export async function revokeAllGrants(tx: Queryable, actorUserId: string, userId
   return rows.length;
 }
 
+/** Erasure: every sealed copy of the vault's key is deleted, so nothing in it can be opened again. */
+export async function destroyVaultKeys(tx: Queryable, vaultId: string): Promise<void> {
+  await tx.query('delete from vault_keys where vault_id = $1', [vaultId]);
+}
+
 export async function hasGrant(tx: Queryable, vaultId: string, userId: string): Promise<boolean> {
   const rows = await tx.query("select 1 from vault_keys where vault_id = $1 and principal = 'user' and user_id = $2", [vaultId, userId]);
   return rows.length > 0;

@@ -2,7 +2,7 @@ import type { Db, Queryable } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
 import { instanceKeys } from '../crypto/instance.ts';
 import { randomBytes, type KeyPair } from '../crypto/primitives.ts';
-import { openVaultAs, type OpenVault } from '../crypto/vaults.ts';
+import { destroyVaultKeys, openVaultAs, type OpenVault } from '../crypto/vaults.ts';
 import type { RequestStatus } from './needs.ts';
 import { normaliseReceipt } from './receipt.ts';
 import { receiptKeyPair, receiptLookup } from './receipt-keys.ts';
@@ -53,29 +53,32 @@ async function withReceipt<T>(db: Db, receipt: string, fn: (tx: Queryable, opene
   });
 }
 
-export async function viewAsPerson(db: Db, receipt: string): Promise<PersonView | null> {
-  return withReceipt(db, receipt, async (tx, opened) => ({
+async function viewOf(tx: Queryable, opened: Opened): Promise<PersonView> {
+  return {
     status: opened.status,
     messages: await listMessages(tx, opened.vault, opened.requestId, true),
     erasureRequested: opened.erasureRequested,
-  }));
+  };
 }
 
-export async function writeAsPerson(db: Db, receipt: string, body: string): Promise<boolean> {
-  const done = await withReceipt(db, receipt, async (tx, opened) => {
+export async function viewAsPerson(db: Db, receipt: string): Promise<PersonView | null> {
+  return withReceipt(db, receipt, viewOf);
+}
+
+/** The person writes more; answers what they see afterwards, or null for a wrong receipt. */
+export async function writeAsPerson(db: Db, receipt: string, body: string): Promise<PersonView | null> {
+  return withReceipt(db, receipt, async (tx, opened) => {
     await addMessage(tx, opened.vault, opened.requestId, { kind: 'person' }, body);
-    return true;
+    return viewOf(tx, opened);
   });
-  return done ?? false;
 }
 
 /** The person removes the conversation from their side; the association keeps it. */
-export async function hideConversation(db: Db, receipt: string): Promise<boolean> {
-  const done = await withReceipt(db, receipt, async (tx, opened) => {
+export async function hideConversation(db: Db, receipt: string): Promise<PersonView | null> {
+  return withReceipt(db, receipt, async (tx, opened) => {
     await tx.query('update messages set hidden_from_person = true where request_id = $1', [opened.requestId]);
-    return true;
+    return viewOf(tx, opened);
   });
-  return done ?? false;
 }
 
 /**
@@ -83,20 +86,22 @@ export async function hideConversation(db: Db, receipt: string): Promise<boolean
  * erased at once: its content, its conversation and every key to its vault. A case needs the
  * team (some records may have to be kept for an asylum claim), so it is flagged for them.
  */
-export async function eraseAsPerson(db: Db, receipt: string): Promise<'erased' | 'requested' | null> {
+export type Erasure = { kind: 'erased' } | { kind: 'requested'; view: PersonView };
+
+export async function eraseAsPerson(db: Db, receipt: string): Promise<Erasure | null> {
   return withReceipt(db, receipt, async (tx, opened) => {
     await appendAudit(tx, null, { kind: 'request.erasure_requested', requestId: opened.requestId });
     if (opened.caseId) {
       await tx.query('update help_requests set erasure_requested_at = coalesce(erasure_requested_at, now()) where id = $1', [opened.requestId]);
-      return 'requested';
+      return { kind: 'requested', view: await viewOf(tx, { ...opened, erasureRequested: true }) };
     }
     await tx.query('delete from messages where request_id = $1', [opened.requestId]);
-    await tx.query('delete from vault_keys where vault_id = $1', [opened.vault.vaultId]);
+    await destroyVaultKeys(tx, opened.vault.vaultId);
     await tx.query(
       `update help_requests set content = null, status = 'closed', erasure_requested_at = now(), waiting_since = null,
          lookup_hash = $2, updated_at = now() where id = $1`,
       [opened.requestId, randomBytes(32)],
     );
-    return 'erased';
+    return { kind: 'erased' };
   });
 }

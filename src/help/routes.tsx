@@ -12,7 +12,7 @@ import { helpFormMessages, helpFormSchema, type HelpFormFields } from './help-fo
 import { HelpFormPage, HomePage, ReceiptPage } from './help-views.tsx';
 import { ReceiptForm, StatusPage } from './status-views.tsx';
 import { submitHelpRequest } from './submit-request.ts';
-import { eraseAsPerson, hideConversation, viewAsPerson, writeAsPerson } from './person-access.ts';
+import { eraseAsPerson, hideConversation, viewAsPerson, writeAsPerson, type PersonView } from './person-access.ts';
 import { registerTriage } from './triage-routes.tsx';
 
 /** A public page under its language prefix; help pages keep a neutral title in the browser tab. */
@@ -105,27 +105,27 @@ export function registerHelp(app: App): void {
       if (!limits.attempt(misses, RECEIPT_MISSES, 15 * 60_000)) throw new AppError('rate_limited');
       return publicPage(c, '/help/status', <ReceiptForm t={t} lang={lang} error={t('status.notFound')} typed={form.receipt} />, 404);
     };
-    const show = async (notice?: string, error?: string) => {
-      const view = await viewAsPerson(db, form.receipt);
-      if (!view) return notFoundPage();
-      return publicPage(c, '/help/status', <StatusPage t={t} lang={lang} view={view} receipt={form.receipt} notice={notice} error={error} replyWithinHours={c.get('deps').config.replyWithinHours} />);
-    };
+    const render = (view: PersonView | null, notice?: string, error?: string) =>
+      view
+        ? publicPage(c, '/help/status', <StatusPage t={t} lang={lang} view={view} receipt={form.receipt} notice={notice} error={error} replyWithinHours={c.get('deps').config.replyWithinHours} />)
+        : notFoundPage();
+    const showWithError = async (error: string) => render(await viewAsPerson(db, form.receipt), undefined, error);
     switch (form.action) {
       case 'open':
-        return show();
+        return render(await viewAsPerson(db, form.receipt));
       case 'write': {
         const body = form.body.trim();
-        if (!body) return show(undefined, t('status.empty'));
-        return (await writeAsPerson(db, form.receipt, body)) ? show(t('status.sent')) : notFoundPage();
+        if (!body) return showWithError(t('status.empty'));
+        return render(await writeAsPerson(db, form.receipt, body), t('status.sent'));
       }
       case 'hide':
-        if (!form.confirm) return show(undefined, t('status.confirmMissing'));
-        return (await hideConversation(db, form.receipt)) ? show(t('status.hidden')) : notFoundPage();
+        if (!form.confirm) return showWithError(t('status.confirmMissing'));
+        return render(await hideConversation(db, form.receipt), t('status.hidden'));
       case 'erase': {
-        if (!form.confirm) return show(undefined, t('status.confirmMissing'));
+        if (!form.confirm) return showWithError(t('status.confirmMissing'));
         const result = await eraseAsPerson(db, form.receipt);
         if (!result) return notFoundPage();
-        if (result === 'requested') return show(t('status.eraseRequested'));
+        if (result.kind === 'requested') return render(result.view, t('status.eraseRequested'));
         return publicPage(c, '/help/status', <p class="ok" role="status">{t('status.erased')}</p>);
       }
     }

@@ -9,7 +9,7 @@ import { staffOf } from '../auth/access.ts';
 import { CASE_ROLES } from '../auth/roles.ts';
 import { listUsers } from '../auth/users.ts';
 import { COUNTRIES, NEEDS, REQUEST_STATUSES, countryName } from './needs.ts';
-import { changeRequestStatus, listInbox, openRequest, queueCounts, replyToRequest, shareRequest, shareRequests } from './triage.ts';
+import { changeRequestStatus, listInbox, openRequest, queueCounts, replyToRequest, shareRequest, shareRequests, caseOfRequest } from './triage.ts';
 import { ContentFacts, Conversation, InboxPage, NeedTags, ReplyForm, ShareForm, StatusForm, shortRef } from './triage-views.tsx';
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
@@ -109,8 +109,8 @@ function otherCoordinators(users: Awaited<ReturnType<typeof listUsers>>, me: str
 
 /** A reply sent from a case page returns there. */
 async function caseAddress(c: Context<AppEnv>, requestId: string): Promise<string> {
-  const [row] = await dbOf(c).query<{ case_id: string | null }>('select case_id from help_requests where id = $1', [requestId]);
-  return row?.case_id ? `/staff/cases/${row.case_id}` : `/staff/requests/${requestId}`;
+  const caseId = await caseOfRequest(dbOf(c), requestId);
+  return caseId ? `/staff/cases/${caseId}` : `/staff/requests/${requestId}`;
 }
 
 export function registerTriage(app: App): void {

@@ -119,6 +119,21 @@ export async function replyToRequest(db: Db, holder: KeyHolder, requestId: strin
   });
 }
 
+/** Holds a request for the rest of the transaction, so two coordinators cannot make two cases of it. */
+export async function lockRequest(tx: Queryable, requestId: string): Promise<void> {
+  await tx.query('select 1 from help_requests where id = $1 for update', [requestId]);
+}
+
+export async function erasureRequested(tx: Queryable, requestId: string): Promise<boolean> {
+  const rows = await tx.query('select 1 from help_requests where id = $1 and erasure_requested_at is not null', [requestId]);
+  return rows.length > 0;
+}
+
+export async function caseOfRequest(db: Queryable, requestId: string): Promise<string | null> {
+  const [row] = await db.query<{ case_id: string | null }>('select case_id from help_requests where id = $1', [requestId]);
+  return row?.case_id ?? null;
+}
+
 /** Changing the status needs the same grant as reading the request. */
 export async function changeRequestStatus(db: Db, holder: KeyHolder, requestId: string, status: RequestStatus): Promise<boolean> {
   return db.transaction(async (tx) => {
@@ -148,19 +163,21 @@ export async function shareRequests(db: Db, holder: KeyHolder, colleagueId: stri
   return db.transaction(async (tx) => {
     const colleague = await findUserById(tx, colleagueId);
     if (!colleague?.active || !colleague.roles.includes('coordinator')) return 0;
-    const rows = await tx.query<{ id: string; vault_id: string }>(
-      `select r.id, r.vault_id from help_requests r
-       where ($3::uuid is null and r.status in ('new', 'triage', 'accepted') or r.id = $3::uuid)
-         and exists (select 1 from vault_keys k where k.vault_id = r.vault_id and k.principal = 'user' and k.user_id = $1)
-         and not exists (select 1 from vault_keys k where k.vault_id = r.vault_id and k.principal = 'user' and k.user_id = $2)
-       order by r.created_at`,
-      [holder.userId, colleagueId, onlyRequestId ?? null],
+    const rows = await tx.query<{ vault_id: string }>(
+      `select vault_id from help_requests
+       where ($1::uuid is null and status in ('new', 'triage', 'accepted')) or id = $1::uuid order by created_at`,
+      [onlyRequestId ?? null],
     );
+    let shared = 0;
     for (const row of rows) {
+      // Only what the holder can open, and only once: hasGrant spares an audited decryption.
+      if (!(await hasGrant(tx, row.vault_id, holder.userId)) || (await hasGrant(tx, row.vault_id, colleague.id))) continue;
       const vault = await openVaultAsUser(tx, holder, row.vault_id, 'request.share');
-      if (vault) await grantVault(tx, holder.userId, vault, { userId: colleague.id, publicKey: colleague.publicKey });
+      if (!vault) continue;
+      await grantVault(tx, holder.userId, vault, { userId: colleague.id, publicKey: colleague.publicKey });
+      shared++;
     }
-    return rows.length;
+    return shared;
   });
 }
 
