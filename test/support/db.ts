@@ -3,6 +3,11 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { fromPglite, openServer, type Db } from '../../src/db/client.ts';
 import { migrate } from '../../src/db/migrate.ts';
+import { hasInstanceSecret, useInstanceSecret } from '../../src/crypto/instance-secret.ts';
+
+// Every test database of this process is checked against one instance secret, as one
+// installation's processes share theirs.
+if (!hasInstanceSecret()) useInstanceSecret(new Uint8Array(randomBytes(32)));
 
 /**
  * Opens a fresh, migrated database that no other test sees. Always close() it: an open PGlite
