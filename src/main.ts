@@ -1,14 +1,15 @@
 import { serve } from '@hono/node-server';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { openDatabase } from './db/open.ts';
+import { openInstance } from './instance-setup.ts';
 import { createApp } from './web/app.tsx';
 import { RateLimiter } from './web/rate-limit.ts';
 import { issueSetupToken } from './auth/initialise.ts';
+import { SETUP_LINK_HOURS } from './auth/setup-token.ts';
 import type { Db } from './db/client.ts';
 
 /** Composition root: configuration → database → app → listen. */
 export async function start(config: Config): Promise<{ db: Db; close: () => Promise<void> }> {
-  const db = await openDatabase(config);
+  const db = await openInstance(config);
   if (!config.databaseUrl && config.production) {
     console.warn('[beside] WARNING: the embedded database does not flush to disk; a power cut can lose recent data. Set DATABASE_URL to a PostgreSQL server for real use.');
   }
@@ -19,7 +20,11 @@ export async function start(config: Config): Promise<{ db: Db; close: () => Prom
   });
   console.log(`[beside] serving ${config.publicUrl.origin} (listening on ${config.host}:${config.port}, ${db.kind} database)`);
   const token = await issueSetupToken(db);
-  if (token) console.log(`[beside] No administrator yet. Open this one-time setup link:\n  ${new URL(`/staff/setup/${token}`, config.publicUrl)}`);
+  // Printed here only, to the console that started Beside: never logged elsewhere or shown on a page.
+  if (token) {
+    const link = new URL(`/staff/setup/${token}`, config.publicUrl);
+    console.log(`[beside] No administrator yet. Open this one-time setup link within ${SETUP_LINK_HOURS} hours (restart Beside for a new one):\n  ${link}`);
+  }
   return {
     db,
     close: async () => {

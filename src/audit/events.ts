@@ -12,18 +12,25 @@ export type AuditEvent =
   | { kind: 'user.invited'; inviteId: string; roles: string[] }
   | { kind: 'user.deactivated'; userId: string }
   | { kind: 'user.keys_reset'; userId: string }
+  | { kind: 'user.coordinator_confirmed'; userId: string }
   | { kind: 'vault.decrypted'; vaultId: string; purpose: string }
-  | { kind: 'vault.granted'; vaultId: string; userId: string }
-  | { kind: 'vault.revoked'; vaultId: string; userId: string }
+  | { kind: 'vault.granted'; vaultId: string; principalKind: string; principalRef: string }
+  | { kind: 'vault.revoked'; vaultId: string; principalKind: string; principalRef: string }
+  | { kind: 'vault.rotated'; vaultId: string; fields: number }
+  | { kind: 'vault.shredded'; vaultId: string; fields: number }
+  | { kind: 'key.rejected'; principalKind: string; principalRef: string }
+  | { kind: 'case.member_removed'; caseId: string; userId: string }
+  | { kind: 'case.request_joined'; caseId: string; requestId: string }
   | { kind: 'request.received'; requestId: string; urgent: boolean }
   | { kind: 'request.replied'; requestId: string }
   | { kind: 'request.status_changed'; requestId: string; from: string; to: string }
   | { kind: 'request.erasure_requested'; requestId: string }
-  | { kind: 'case.created'; caseId: string; requestId: string }
-  | { kind: 'case.assigned'; caseId: string; userId: string }
-  | { kind: 'case.note_added'; caseId: string }
+  | { kind: 'case.created'; caseId: string; origin: string }
+  | { kind: 'case.assigned'; caseId: string; userId: string; role: string }
+  | { kind: 'case.note_added'; caseId: string; part: string }
   | { kind: 'case.status_changed'; caseId: string; from: string; to: string }
   | { kind: 'backup.created' }
+  | { kind: 'audit.rekeyed'; entries: number; legacyHead: string }
   | { kind: 'recovery.regranted'; userId: string; vaults: number };
 
 export type AuditKind = AuditEvent['kind'];
@@ -39,9 +46,15 @@ const KINDS: Record<AuditKind, true> = {
   'user.invited': true,
   'user.deactivated': true,
   'user.keys_reset': true,
+  'user.coordinator_confirmed': true,
   'vault.decrypted': true,
   'vault.granted': true,
   'vault.revoked': true,
+  'vault.rotated': true,
+  'vault.shredded': true,
+  'key.rejected': true,
+  'case.member_removed': true,
+  'case.request_joined': true,
   'request.received': true,
   'request.replied': true,
   'request.status_changed': true,
@@ -51,6 +64,7 @@ const KINDS: Record<AuditKind, true> = {
   'case.note_added': true,
   'case.status_changed': true,
   'backup.created': true,
+  'audit.rekeyed': true,
   'recovery.regranted': true,
 };
 

@@ -1,48 +1,41 @@
-import type { Db, Queryable } from '../db/client.ts';
-import { sameBytes, sha256 } from '../crypto/primitives.ts';
+import { isDb, isTransaction, type Db, type Queryable, type Tx } from '../db/client.ts';
+import { checkChain, keyedHash, writeEntries, type AuditVerdict, type NewEntry } from './chain.ts';
 import type { AuditEvent } from './events.ts';
 
-const GENESIS = new Uint8Array(32);
-const CHAIN_LOCK = 7_104_202;
+export type { AuditHead, AuditProblem, AuditVerdict } from './chain.ts';
+export { rekeyLegacyAuditChain, type RekeyOutcome } from './rekey.ts';
 
-type StoredEntry = {
-  seq: string | number;
-  at: Date;
-  actor_user_id: string | null;
-  kind: string;
-  detail: string;
-  prev_hash: Uint8Array;
-  hash: Uint8Array;
-};
-
-function entryHash(prev: Uint8Array, seq: number, at: Date, actor: string | null, kind: string, detail: string) {
-  const body = JSON.stringify([seq, at.toISOString(), actor, kind, detail]);
-  const bytes = new Uint8Array(prev.length + Buffer.byteLength(body));
-  bytes.set(prev);
-  bytes.set(new TextEncoder().encode(body), prev.length);
-  return sha256(bytes);
-}
+/** Entries waiting for their transaction to commit. */
+const queued = new WeakMap<Tx, NewEntry[]>();
 
 /**
- * Appends one event inside the caller's transaction, chained to the previous entry by SHA-256,
- * so the event is written if and only if the change it records is.
+ * Records an event in the caller's transaction: written if and only if the change it records is.
+ * The entry is queued and written just before COMMIT, in one flush that takes the chain lock last,
+ * so a transaction never holds the global chain lock while it waits for a row (on PostgreSQL two
+ * transactions taking both in opposite orders deadlocked). Given the database itself rather than
+ * a transaction, it appends in a short transaction of its own.
  */
 export async function appendAudit(tx: Queryable, actorUserId: string | null, event: AuditEvent): Promise<void> {
-  await tx.query('select pg_advisory_xact_lock($1)', [CHAIN_LOCK]);
-  const [last] = await tx.query<{ seq: string | number; hash: Uint8Array }>(
-    'select seq, hash from audit_events order by seq desc limit 1',
-  );
-  const seq = last ? Number(last.seq) + 1 : 1;
-  const prev = last ? last.hash : GENESIS;
-  const at = new Date();
   const { kind, ...rest } = event;
-  const detail = JSON.stringify(rest);
-  const hash = entryHash(prev, seq, at, actorUserId, kind, detail);
-  await tx.query(
-    `insert into audit_events (seq, at, actor_user_id, kind, subject_id, detail, prev_hash, hash)
-     values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [seq, at, actorUserId, kind, subjectOf(event), detail, prev, hash],
-  );
+  const entry: NewEntry = { at: new Date(), actorUserId, kind, subjectId: subjectOf(event), detail: JSON.stringify(rest) };
+  if (isTransaction(tx)) return queue(tx, entry);
+  if (isDb(tx)) return tx.transaction((own) => writeEntries(own, [entry]));
+  // Some other Queryable (not made by db/client.ts): append at once, inside whatever it runs in.
+  return writeEntries(tx, [entry]);
+}
+
+function queue(tx: Tx, entry: NewEntry): void {
+  const waiting = queued.get(tx);
+  if (waiting) {
+    waiting.push(entry);
+    return;
+  }
+  const entries = [entry];
+  queued.set(tx, entries);
+  tx.beforeCommit(() => {
+    queued.delete(tx); // an entry appended by later commit work gets a flush of its own
+    return writeEntries(tx, entries);
+  });
 }
 
 function subjectOf(event: AuditEvent): string | null {
@@ -53,35 +46,23 @@ function subjectOf(event: AuditEvent): string | null {
   return null;
 }
 
-export type AuditProblem = { seq: number; problem: 'edited' | 'chain_broken' | 'sequence_gap' };
-export type AuditVerdict = { entries: number; problems: AuditProblem[] };
-
-/** Recomputes the whole chain: an edited, inserted or deleted entry breaks it where it happened. */
-export async function verifyAudit(db: Queryable): Promise<AuditVerdict> {
-  const rows = await db.query<StoredEntry>(
-    'select seq, at, actor_user_id, kind, detail, prev_hash, hash from audit_events order by seq',
-  );
-  const problems: AuditProblem[] = [];
-  let prev: Uint8Array = GENESIS;
-  let expectedSeq = 1;
-  for (const row of rows) {
-    const seq = Number(row.seq);
-    if (seq !== expectedSeq) problems.push({ seq, problem: 'sequence_gap' });
-    if (!sameBytes(row.prev_hash, prev)) problems.push({ seq, problem: 'chain_broken' });
-    const recomputed = entryHash(row.prev_hash, seq, new Date(row.at), row.actor_user_id, row.kind, row.detail);
-    if (!sameBytes(recomputed, row.hash)) problems.push({ seq, problem: 'edited' });
-    prev = row.hash;
-    expectedSeq = seq + 1;
-  }
-  return { entries: rows.length, problems };
+/** Recomputes the whole keyed chain, and names its head for comparison with a copy kept elsewhere. */
+export function verifyAudit(db: Queryable): Promise<AuditVerdict> {
+  return checkChain(db, keyedHash);
 }
 
 export type AuditListEntry = { seq: number; at: Date; actorUserId: string | null; kind: string; subjectId: string | null };
 
 export async function listAudit(db: Db, limit: number): Promise<AuditListEntry[]> {
-  const rows = await db.query<{ seq: string | number; at: Date; actor_user_id: string | null; kind: string; subject_id: string | null }>(
+  const rows = await db.query<{ seq: bigint; at: Date; actor_user_id: string | null; kind: string; subject_id: string | null }>(
     'select seq, at, actor_user_id, kind, subject_id from audit_events order by seq desc limit $1',
     [limit],
   );
   return rows.map((row) => ({ seq: Number(row.seq), at: row.at, actorUserId: row.actor_user_id, kind: row.kind, subjectId: row.subject_id }));
+}
+
+/** The hash (hex) of one entry, or null: to compare with a head printed and kept earlier. */
+export async function auditEntryHash(db: Queryable, seq: number): Promise<string | null> {
+  const [row] = await db.query<{ hash: Uint8Array }>('select hash from audit_events where seq = $1', [seq]);
+  return row ? Buffer.from(row.hash).toString('hex') : null;
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Translate } from '../i18n/index.ts';
 import { LANGUAGES, LANGUAGE_NAMES, type Lang } from '../i18n/lang.ts';
-import { Field, describedBy, textOf, type FormState } from '../web/forms.tsx';
+import { Field, describedBy, fieldErrors, textOf, type FormState } from '../web/forms.tsx';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, isCommonPassword } from './password-policy.ts';
 
 /** The fields a new staff account needs, shared by the setup page and invitations. */
 export const accountSchema = z.object({
@@ -11,7 +12,11 @@ export const accountSchema = z.object({
     .toLowerCase()
     .regex(/^[a-z0-9._-]{2,64}$/),
   displayName: z.string().trim().min(1).max(100),
-  password: z.string().min(12).max(1024),
+  password: z
+    .string()
+    .min(PASSWORD_MIN_LENGTH)
+    .max(PASSWORD_MAX_LENGTH)
+    .refine((password) => !isCommonPassword(password), { params: { common: true } }),
   language: z.enum(LANGUAGES),
 });
 
@@ -24,6 +29,14 @@ export function accountMessages(t: Translate): Record<AccountFields, string> {
     password: t('auth.field.password'),
     language: t('web.error.bad_request'),
   };
+}
+
+/** The message each field shows; a common password gets its own, since its length was fine. */
+export function accountErrors(error: z.ZodError, t: Translate): Partial<Record<AccountFields, string>> {
+  const errors = fieldErrors(error, accountMessages(t));
+  const passwordIssues = error.issues.filter((issue) => issue.path[0] === 'password');
+  if (passwordIssues.length > 0 && passwordIssues.every((issue) => issue.code === 'custom')) errors.password = t('auth.field.passwordCommon');
+  return errors;
 }
 
 export function AccountFieldset(props: { t: Translate; form: FormState<AccountFields>; lang: Lang }) {

@@ -127,6 +127,13 @@ export function registerAdmin(app: App): void {
         ) : (
           <p class="error" role="alert">{t('auth.audit.broken', { count: verdict.problems.length })}</p>
         )}
+        {verdict.head && (
+          <p data-audit-head>
+            {t('auth.audit.head', { count: verdict.entries, seq: verdict.head.seq })} <code>{verdict.head.hash}</code>
+            <br />
+            <small class="meta">{t('auth.audit.anchor')}</small>
+          </p>
+        )}
         <div class="table-wrap">
           <table>
             <thead>

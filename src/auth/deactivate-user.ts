@@ -2,7 +2,7 @@ import type { Db } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
 import { revokeAllGrants } from '../crypto/vaults.ts';
 import { endUserSessions } from './sessions.ts';
-import { removeFromAllCases } from '../cases/case-file.ts';
+import { runDeactivationHooks } from './deactivation-hooks.ts';
 
 /** Deactivates a colleague: their sessions end and every vault grant they held is removed. */
 export async function deactivateUser(db: Db, actorUserId: string, userId: string): Promise<boolean> {
@@ -12,7 +12,7 @@ export async function deactivateUser(db: Db, actorUserId: string, userId: string
     if (rows.length === 0) return false;
     await endUserSessions(tx, userId);
     await revokeAllGrants(tx, actorUserId, userId);
-    await removeFromAllCases(tx, userId);
+    await runDeactivationHooks(tx, actorUserId, userId);
     await appendAudit(tx, actorUserId, { kind: 'user.deactivated', userId });
     return true;
   });

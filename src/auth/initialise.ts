@@ -1,10 +1,11 @@
 import type { Db } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
 import { createRecoveryKey } from '../crypto/recovery.ts';
-import { ensureInstance, instanceKeys, setRecoveryKey, setSetupToken, setupTokenHash } from '../crypto/instance.ts';
-import { randomToken, sameBytes, sha256 } from '../crypto/primitives.ts';
+import { ensureInstance, instanceKeys, setRecoveryKey } from '../crypto/instance.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { administratorExists, insertUser } from './users.ts';
+import { markCoordinatorConfirmed } from './coordinator-queries.ts';
+import { clearSetupToken, newSetupToken, setupTokenMatches } from './setup-token.ts';
 
 export type FirstAdministrator = { login: string; displayName: string; password: string; language: Lang };
 export type Initialised = { userId: string; shares: string[]; threshold: number };
@@ -27,27 +28,26 @@ export async function initialise(db: Db, admin: FirstAdministrator, shareCount =
     // A second recovery key would orphan every vault sealed to the first: once set, never again.
     if ((await administratorExists(tx)) || (await instanceKeys(tx)).recoveryPublicKey) throw new AlreadyInitialised();
     const user = await insertUser(tx, { ...admin, roles: ['administrator', 'coordinator'] });
+    // No colleague exists yet to confirm the first coordinator: the installation does.
+    await markCoordinatorConfirmed(tx, user.id, null);
     await setRecoveryKey(tx, recovery.publicKey, threshold, shareCount);
-    await setSetupToken(tx, null);
+    await clearSetupToken(tx);
     await appendAudit(tx, null, { kind: 'instance.initialised' });
     await appendAudit(tx, null, { kind: 'user.created', userId: user.id, roles: user.roles });
     return { userId: user.id, shares: recovery.shares, threshold };
   });
 }
 
-/** Until Beside is initialised, a one-time setup link; answers null once set up. */
+/** Until Beside is initialised, a one-time setup link (valid for 24 hours); answers null once set up. */
 export async function issueSetupToken(db: Db): Promise<string | null> {
   return db.transaction(async (tx) => {
     if ((await administratorExists(tx)) || (await instanceKeys(tx)).recoveryPublicKey) return null;
-    const token = randomToken();
-    await setSetupToken(tx, token);
-    return token;
+    return newSetupToken(tx);
   });
 }
 
 export async function setupTokenValid(db: Db, token: string): Promise<boolean> {
-  const stored = await setupTokenHash(db);
-  return stored !== null && !(await isInitialised(db)) && sameBytes(stored, sha256(token));
+  return (await setupTokenMatches(db, token)) && !(await isInitialised(db));
 }
 
 export async function isInitialised(db: Db): Promise<boolean> {

@@ -1,9 +1,10 @@
 import type { Db, Queryable } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
-import { randomToken, sha256 } from '../crypto/primitives.ts';
+import { hashToken as sha256, randomToken } from '../crypto/tokens.ts';
 import type { Lang } from '../i18n/lang.ts';
 import type { Role } from './roles.ts';
 import { insertUser, type User } from './users.ts';
+import { isUniqueViolation } from '../web/errors.ts';
 
 const INVITE_DAYS = 7;
 
@@ -44,7 +45,11 @@ export async function acceptInvite(
     if (!invite) return null;
     const taken = await tx.query('select 1 from users where login = $1', [input.login]);
     if (taken.length > 0) throw new LoginTaken();
-    const user = await insertUser(tx, { ...input, roles: invite.roles });
+    // Two invitations accepted at once with one login both pass the check above; the unique
+    // index decides, and the loser is told the login is taken.
+    const user = await insertUser(tx, { ...input, roles: invite.roles }).catch((error: unknown) => {
+      throw isUniqueViolation(error, 'users_login_key') ? new LoginTaken() : error;
+    });
     await tx.query('update invites set used_at = now() where id = $1', [invite.id]);
     await appendAudit(tx, invite.created_by, { kind: 'user.created', userId: user.id, roles: user.roles });
     return user;

@@ -7,30 +7,22 @@ import { AppError } from '../web/errors.ts';
 import { staffPage } from '../web/layout.tsx';
 import { Field } from '../web/forms.tsx';
 import { clientAddress } from '../web/client-address.ts';
-import type { RateLimiter } from '../web/rate-limit.ts';
 import { appendAudit } from '../audit/log.ts';
 import { currentSession, staffOf } from './access.ts';
 import { clearSessionCookie, writeSessionCookie } from './cookie.ts';
-import { logIn, recordFailure, recordSuccess } from './login.ts';
+import { confirmCode, logIn, recordSuccess } from './login.ts';
+import { addressMayTry, isThrottled, slowDown } from './login-throttle.ts';
 import { endSession, keepPendingTotp, pendingTotp, setStage, type Session } from './sessions.ts';
-import { matchTotp, newTotpSecret, saveTotpSecret, totpQrSvg, verifyTotp } from './totp.ts';
+import { matchTotp, newTotpSecret, saveTotpSecret, totpQrSvg } from './totp.ts';
 import { findUserById, setLanguage } from './users.ts';
 import { LANGUAGES } from '../i18n/lang.ts';
 import { registerSetup } from './setup-routes.tsx';
 import { registerAdmin } from './admin-routes.tsx';
+import { registerCoordinators } from './coordinator-routes.tsx';
 
 const loginForm = z.object({ login: z.string().trim().min(1).max(64), password: z.string().min(1).max(1024) });
 const codeForm = z.object({ code: z.string().trim().max(12) });
 const languageForm = z.object({ language: z.enum(LANGUAGES) });
-
-/**
- * Each failed login from an address makes its next answer slower (up to 3 s), on top of the
- * account lock: guessing gets slow long before it gets locked. Counted in memory only.
- */
-async function slowDown(limits: RateLimiter, address: string): Promise<void> {
-  const failures = limits.count(`login-failed:${address}`, 15 * 60_000);
-  await new Promise((resolve) => setTimeout(resolve, Math.min(3000, 150 * 2 ** Math.min(failures, 5))));
-}
 
 /** Only our own staff pages may be the place to return to after login. */
 function safeNext(value: string | undefined): string {
@@ -63,7 +55,7 @@ function LoginPage(props: { c: Context<AppEnv>; next: string; failed?: boolean; 
   );
 }
 
-function CodePage(props: { c: Context<AppEnv>; action: string; failed: boolean; children?: Child }) {
+function CodePage(props: { c: Context<AppEnv>; action: string; failed: boolean; throttled?: boolean; children?: Child }) {
   const t = props.c.get('t');
   return (
     <>
@@ -71,6 +63,11 @@ function CodePage(props: { c: Context<AppEnv>; action: string; failed: boolean; 
       {props.failed && (
         <p class="error" role="alert">
           {t('auth.code.failed')}
+        </p>
+      )}
+      {props.throttled && (
+        <p class="error" role="alert">
+          {t('auth.code.throttled')}
         </p>
       )}
       <form method="post" action={props.action}>
@@ -101,11 +98,12 @@ export function registerAuth(app: App): void {
     const { db, limits } = c.get('deps');
     const next = safeNext(c.req.query('next'));
     const form = loginForm.safeParse(await c.req.parseBody());
-    if (!limits.attempt(`login:${clientAddress(c)}`, 20, 15 * 60_000)) throw new AppError('rate_limited');
+    const address = clientAddress(c);
+    if (!addressMayTry(limits, address)) throw new AppError('rate_limited');
     if (!form.success) return staffPage(c, c.get('t')('auth.login.title'), <LoginPage c={c} next={next} failed />, 400);
-    const result = await logIn(db, form.data.login, form.data.password);
+    const result = await logIn(db, limits, { login: form.data.login, password: form.data.password, address });
     if (!result.ok) {
-      await slowDown(limits, clientAddress(c));
+      await slowDown(limits, address);
       return staffPage(c, c.get('t')('auth.login.title'), <LoginPage c={c} next={next} failed login={form.data.login} />, 400);
     }
     writeSessionCookie(c, result.cookie);
@@ -126,20 +124,15 @@ export function registerAuth(app: App): void {
     if (!limits.attempt(`code:${session.userId}`, 10, 15 * 60_000)) throw new AppError('rate_limited');
     const form = codeForm.safeParse(await c.req.parseBody());
     const next = safeNext(c.req.query('next'));
-    const ok = await db.transaction(async (tx) => {
-      if (form.success && (await verifyTotp(tx, session.userId, session.keys, form.data.code))) {
-        await setStage(tx, session, 'active');
-        await recordSuccess(tx, session.userId);
-        return true;
-      }
-      await recordFailure(tx, session.userId, new Date());
-      await appendAudit(tx, session.userId, { kind: 'login.failed', userId: session.userId, reason: 'totp' });
-      return false;
-    });
-    if (ok) return c.redirect(next, 303);
+    const result = await confirmCode(db, limits, session, form.success ? form.data.code : null, clientAddress(c));
+    if (result === 'accepted') return c.redirect(next, 303);
     const t = c.get('t');
     const action = `/staff/login/code?next=${encodeURIComponent(next)}`;
-    return staffPage(c, t('auth.code.title'), <CodePage c={c} action={action} failed><h1>{t('auth.code.title')}</h1></CodePage>, 400);
+    return staffPage(c,
+      t('auth.code.title'),
+      <CodePage c={c} action={action} failed={result === 'wrong'} throttled={result === 'throttled'}><h1>{t('auth.code.title')}</h1></CodePage>,
+      400,
+    );
   });
 
   route(app, 'GET', '/staff/enrol', SIGNING_IN, async (c) => {
@@ -156,6 +149,9 @@ export function registerAuth(app: App): void {
     const secret = session && pendingTotp(session);
     if (!session || !secret) return c.redirect('/staff/login', 303);
     const form = codeForm.safeParse(await c.req.parseBody());
+    const user = await findUserById(db, session.userId);
+    // Enrolling finishes a login: refused, like the code step, while the account is refused from here.
+    if (!user || isThrottled(c.get('deps').limits, { login: user.login, address: clientAddress(c) })) return enrolPage(c, session, secret, true);
     const step = form.success ? matchTotp(secret, form.data.code) : null;
     if (step === null) return enrolPage(c, session, secret, true);
     await db.transaction(async (tx) => {
@@ -167,7 +163,7 @@ export function registerAuth(app: App): void {
     return c.redirect('/staff', 303);
   });
 
-  route(app, 'POST', '/staff/logout', staff(), async (c) => {
+  route(app, 'POST', '/staff/logout', staff('any'), async (c) => {
     const session = await currentSession(c);
     const { db } = c.get('deps');
     if (session) {
@@ -180,7 +176,7 @@ export function registerAuth(app: App): void {
     return c.redirect('/staff/login', 303);
   });
 
-  route(app, 'POST', '/staff/language', staff(), async (c) => {
+  route(app, 'POST', '/staff/language', staff('any'), async (c) => {
     const form = languageForm.safeParse(await c.req.parseBody());
     if (form.success) await setLanguage(c.get('deps').db, staffOf(c).userId, form.data.language);
     return c.redirect('/staff', 303);
@@ -188,6 +184,7 @@ export function registerAuth(app: App): void {
 
   registerSetup(app);
   registerAdmin(app);
+  registerCoordinators(app);
 }
 
 async function enrolPage(c: Context<AppEnv>, session: Session, secret: string, failed: boolean) {

@@ -1,14 +1,7 @@
 import type { Queryable } from '../db/client.ts';
-import {
-  decryptBytes,
-  encryptBytes,
-  publicKeyOf,
-  randomBytes,
-  randomToken,
-  sessionKey,
-  sha256,
-  type KeyPair,
-} from '../crypto/primitives.ts';
+import { keyPairOf, openForSession, sealForSession } from '../crypto/session-box.ts';
+import { hashToken, randomBytes, randomToken } from '../crypto/tokens.ts';
+import type { KeyPair } from '../crypto/vaults.ts';
 
 /**
  * Sessions (DESIGN.md): the row holds the user's private key encrypted with a secret that lives
@@ -30,14 +23,12 @@ export type Session = {
   pendingTotpBox: Uint8Array | null;
 };
 
-const keyPlace = (idHash: Uint8Array, field: string) => ({ table: 'sessions', row: Buffer.from(idHash).toString('hex'), field });
-
 /** Starts a session; the answer is the cookie's value, "id.secret", and is never stored. */
 export async function startSession(tx: Queryable, userId: string, keys: KeyPair, stage: Stage): Promise<string> {
   const id = randomBytes(32);
   const secret = randomBytes(32);
-  const idHash = sha256(id);
-  const keyBox = encryptBytes(sessionKey(secret), keys.privateKey, keyPlace(idHash, 'key'));
+  const idHash = hashToken(id);
+  const keyBox = sealForSession(secret, idHash, 'key', keys.privateKey);
   await tx.query('insert into sessions (id_hash, user_id, key_box, stage, csrf_token) values ($1, $2, $3, $4, $5)', [
     idHash,
     userId,
@@ -54,7 +45,7 @@ function parseCookie(value: string): { idHash: Uint8Array; secret: Uint8Array } 
   const idBytes = Buffer.from(id, 'base64url');
   const secretBytes = Buffer.from(secret, 'base64url');
   if (idBytes.length !== 32 || secretBytes.length !== 32) return null;
-  return { idHash: sha256(idBytes), secret: new Uint8Array(secretBytes) };
+  return { idHash: hashToken(idBytes), secret: new Uint8Array(secretBytes) };
 }
 
 /**
@@ -87,7 +78,7 @@ export async function resumeSession(tx: Queryable, cookie: string, now = new Dat
   }
   let privateKey: Uint8Array;
   try {
-    privateKey = decryptBytes(sessionKey(parsed.secret), row.key_box, keyPlace(parsed.idHash, 'key'));
+    privateKey = openForSession(parsed.secret, parsed.idHash, 'key', row.key_box);
   } catch {
     return null; // the right id with a wrong secret: a forged cookie
   }
@@ -98,7 +89,7 @@ export async function resumeSession(tx: Queryable, cookie: string, now = new Dat
     idHash: parsed.idHash,
     userId: row.user_id,
     stage: row.stage,
-    keys: { publicKey: publicKeyOf(privateKey), privateKey },
+    keys: keyPairOf(privateKey),
     csrfToken: row.csrf_token,
     secret: parsed.secret,
     pendingTotpBox: row.pending_totp_box,
@@ -111,13 +102,13 @@ export async function setStage(tx: Queryable, session: Session, stage: Stage): P
 
 /** Keeps a TOTP secret being enrolled between showing the QR code and checking the first code. */
 export async function keepPendingTotp(tx: Queryable, session: Session, secret: string): Promise<void> {
-  const box = encryptBytes(sessionKey(session.secret), new TextEncoder().encode(secret), keyPlace(session.idHash, 'totp'));
+  const box = sealForSession(session.secret, session.idHash, 'totp', new TextEncoder().encode(secret));
   await tx.query('update sessions set pending_totp_box = $2 where id_hash = $1', [session.idHash, box]);
 }
 
 export function pendingTotp(session: Session): string | null {
   if (!session.pendingTotpBox) return null;
-  const bytes = decryptBytes(sessionKey(session.secret), session.pendingTotpBox, keyPlace(session.idHash, 'totp'));
+  const bytes = openForSession(session.secret, session.idHash, 'totp', session.pendingTotpBox);
   return new TextDecoder().decode(bytes);
 }
 

@@ -2,9 +2,9 @@ import type { Context } from 'hono';
 import type { App, AppEnv } from '../web/context.ts';
 import { route, SIGNING_IN } from '../web/route.ts';
 import { staffPage } from '../web/layout.tsx';
-import { ErrorSummary, emptyForm, fieldErrors, formValues, type FormState } from '../web/forms.tsx';
+import { ErrorSummary, emptyForm, formValues, type FormState } from '../web/forms.tsx';
 import { notFound } from '../web/errors.ts';
-import { AccountFieldset, accountMessages, accountSchema, type AccountFields } from './account-form.tsx';
+import { AccountFieldset, accountErrors, accountSchema, type AccountFields } from './account-form.tsx';
 import { AlreadyInitialised, initialise, setupTokenValid } from './initialise.ts';
 import { LoginTaken, acceptInvite, findOpenInvite } from './invites.ts';
 
@@ -72,7 +72,7 @@ export function registerSetup(app: App): void {
     const values = formValues(await c.req.parseBody({ all: true }));
     const parsed = accountSchema.safeParse(values);
     if (!parsed.success) {
-      const form = { values, errors: fieldErrors(parsed.error, accountMessages(t)) };
+      const form = { values, errors: accountErrors(parsed.error, t) };
       return staffPage(c, t('auth.setup.title'), <AccountPage c={c} title={t('auth.setup.title')} intro={t('auth.setup.intro')} submit={t('auth.setup.submit')} form={form} />, 400);
     }
     try {
@@ -105,7 +105,7 @@ export function registerSetup(app: App): void {
         <AccountPage c={c} title={t('auth.invite.title')} intro={t('auth.invite.intro')} submit={t('auth.invite.submit')} form={form} notice={notice} />,
         400,
       );
-    if (!parsed.success) return show({ values, errors: fieldErrors(parsed.error, accountMessages(t)) });
+    if (!parsed.success) return show({ values, errors: accountErrors(parsed.error, t) });
     try {
       const user = await acceptInvite(c.get('deps').db, (c.req.param('token') ?? ''), parsed.data);
       if (!user) return staffPage(c, t('auth.invite.title'), <p class="error">{t('auth.invite.invalid')}</p>, 404);

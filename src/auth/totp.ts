@@ -1,7 +1,8 @@
 import * as OTPAuth from 'otpauth';
 import QRCode from 'qrcode';
 import type { Queryable } from '../db/client.ts';
-import { openSealed, seal, type KeyPair } from '../crypto/primitives.ts';
+import { openOwnSealed, sealToOwnKey } from '../crypto/user-keys.ts';
+import type { KeyPair } from '../crypto/vaults.ts';
 
 const PERIOD = 30;
 
@@ -30,7 +31,7 @@ export function matchTotp(secret: string, code: string, now = Date.now()): numbe
 export async function saveTotpSecret(tx: Queryable, userId: string, publicKey: Uint8Array, secret: string, step: number) {
   await tx.query('update users set totp_secret_sealed = $2, totp_last_step = $3 where id = $1', [
     userId,
-    seal(new TextEncoder().encode(secret), publicKey),
+    sealToOwnKey(publicKey, secret),
     step,
   ]);
 }
@@ -40,12 +41,12 @@ export async function saveTotpSecret(tx: Queryable, userId: string, publicKey: U
  * used, so a code read over someone's shoulder cannot be replayed.
  */
 export async function verifyTotp(tx: Queryable, userId: string, keys: KeyPair, code: string, now = Date.now()): Promise<boolean> {
-  const [row] = await tx.query<{ totp_secret_sealed: Uint8Array | null; totp_last_step: string | number }>(
+  const [row] = await tx.query<{ totp_secret_sealed: Uint8Array | null; totp_last_step: bigint }>(
     'select totp_secret_sealed, totp_last_step from users where id = $1 for update',
     [userId],
   );
   if (!row?.totp_secret_sealed) return false;
-  const secret = new TextDecoder().decode(openSealed(row.totp_secret_sealed, keys));
+  const secret = openOwnSealed(keys, row.totp_secret_sealed);
   const step = matchTotp(secret, code, now);
   if (step === null || step <= Number(row.totp_last_step)) return false;
   await tx.query('update users set totp_last_step = $2 where id = $1', [userId, step]);

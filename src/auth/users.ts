@@ -1,14 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { hash, verify } from '@node-rs/argon2';
 import type { Queryable } from '../db/client.ts';
-import {
-  decryptBytes,
-  deriveKey,
-  encryptBytes,
-  generateKeyPair,
-  randomBytes,
-  type KeyPair,
-} from '../crypto/primitives.ts';
+import { hashPassword, passwordMatches } from '../crypto/passwords.ts';
+import { keyIsAuthentic, trustNewKey, type Principal } from '../crypto/principals.ts';
+import { newUserKeys, openUserKeys } from '../crypto/user-keys.ts';
+import type { KeyPair } from '../crypto/vaults.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { appendAudit } from '../audit/log.ts';
 import { dropGrantsOnKeyReset } from '../crypto/vaults.ts';
@@ -22,6 +17,8 @@ export type User = {
   language: Lang;
   active: boolean;
   publicKey: Uint8Array;
+  /** the public key's tag under the instance secret: nothing is sealed to a key without it */
+  keyTag: Uint8Array;
   totpEnrolled: boolean;
 };
 
@@ -33,10 +30,11 @@ type UserRow = {
   language: Lang;
   active: boolean;
   public_key: Uint8Array;
+  public_key_tag: Uint8Array | null;
   totp_secret_sealed: Uint8Array | null;
 };
 
-const COLUMNS = 'id, login, display_name, roles, language, active, public_key, totp_secret_sealed';
+const COLUMNS = 'id, login, display_name, roles, language, active, public_key, public_key_tag, totp_secret_sealed';
 
 function toUser(row: UserRow): User {
   return {
@@ -47,24 +45,31 @@ function toUser(row: UserRow): User {
     language: row.language,
     active: row.active,
     publicKey: row.public_key,
+    keyTag: row.public_key_tag ?? new Uint8Array(0),
     totpEnrolled: row.totp_secret_sealed !== null,
   };
 }
 
-const privateKeyPlace = (userId: string) => ({ table: 'users', row: userId, field: 'private_key' });
+/** The user as a principal vaults are sealed to; its key is checked before every seal. */
+export function userPrincipal(user: Pick<User, 'id' | 'publicKey' | 'keyTag'>): Principal {
+  return { kind: 'user', ref: user.id, publicKey: user.publicKey, tag: user.keyTag };
+}
+
+/** Whether the user's public key still carries the tag Beside gave it (a database writer cannot forge one). */
+export function userKeyIsAuthentic(user: Pick<User, 'id' | 'publicKey' | 'keyTag'>): boolean {
+  return keyIsAuthentic(userPrincipal(user));
+}
 
 export type NewUser = { login: string; displayName: string; roles: Role[]; language: Lang; password: string };
 
 /** Creates a staff account with a fresh key pair whose private half only the password opens. */
 export async function insertUser(tx: Queryable, input: NewUser): Promise<User> {
   const id = randomUUID();
-  const keys = generateKeyPair();
-  const keySalt = randomBytes(16);
-  const privateKeyBox = encryptBytes(await deriveKey(input.password, keySalt), keys.privateKey, privateKeyPlace(id));
+  const keys = await newUserKeys(id, input.password);
   const [row] = await tx.query<UserRow>(
-    `insert into users (id, login, display_name, roles, language, password_hash, public_key, private_key_box, key_salt)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${COLUMNS}`,
-    [id, input.login, input.displayName, input.roles, input.language, await hash(input.password), keys.publicKey, privateKeyBox, keySalt],
+    `insert into users (id, login, display_name, roles, language, password_hash, public_key, public_key_tag, private_key_box, key_salt, key_kdf)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning ${COLUMNS}`,
+    [id, input.login, input.displayName, input.roles, input.language, await hashPassword(input.password), keys.publicKey, trustNewKey('user', id, keys.publicKey).tag, keys.privateKeyBox, keys.keySalt, keys.kdf],
   );
   return toUser(row!);
 }
@@ -75,13 +80,11 @@ export async function insertUser(tx: Queryable, input: NewUser): Promise<User> {
  * grant the vaults again. Answers how many grants were lost.
  */
 export async function resetUserKeys(tx: Queryable, actorUserId: string | null, userId: string, password: string): Promise<number> {
-  const keys = generateKeyPair();
-  const keySalt = randomBytes(16);
-  const privateKeyBox = encryptBytes(await deriveKey(password, keySalt), keys.privateKey, privateKeyPlace(userId));
+  const keys = await newUserKeys(userId, password);
   await tx.query(
-    `update users set password_hash = $2, public_key = $3, private_key_box = $4, key_salt = $5,
+    `update users set password_hash = $2, public_key = $3, public_key_tag = $4, private_key_box = $5, key_salt = $6, key_kdf = $7,
        totp_secret_sealed = null, totp_last_step = 0, failed_logins = 0, locked_until = null where id = $1`,
-    [userId, await hash(password), keys.publicKey, privateKeyBox, keySalt],
+    [userId, await hashPassword(password), keys.publicKey, trustNewKey('user', userId, keys.publicKey).tag, keys.privateKeyBox, keys.keySalt, keys.kdf],
   );
   const lost = await dropGrantsOnKeyReset(tx, userId);
   await tx.query('delete from sessions where user_id = $1', [userId]);
@@ -123,24 +126,57 @@ export async function administratorExists(tx: Queryable): Promise<boolean> {
 }
 
 /** A hash of nothing in particular, so an unknown login costs as much time as a known one. */
-const decoy = hash('beside-decoy-password');
+const decoy = hashPassword('beside-decoy-password');
 
 /** Checks a password; on success also opens the user's private key with it. */
 export async function checkPassword(tx: Queryable, login: string, password: string): Promise<{ user: User | null; keys: KeyPair | null }> {
-  const [row] = await tx.query<UserRow & { password_hash: string; private_key_box: Uint8Array; key_salt: Uint8Array }>(
-    `select ${COLUMNS}, password_hash, private_key_box, key_salt from users where login = $1`,
+  const [row] = await tx.query<UserRow & { password_hash: string; private_key_box: Uint8Array; key_salt: Uint8Array; key_kdf: string }>(
+    `select ${COLUMNS}, password_hash, private_key_box, key_salt, key_kdf from users where login = $1`,
     [login.trim().toLowerCase()],
   );
   if (!row) {
-    await verify(await decoy, password).catch(() => false);
+    await passwordMatches(await decoy, password);
     return { user: null, keys: null };
   }
   const user = toUser(row);
-  if (!(await verify(row.password_hash, password))) return { user, keys: null };
-  const privateKey = decryptBytes(await deriveKey(password, row.key_salt), row.private_key_box, privateKeyPlace(row.id));
-  return { user, keys: { publicKey: row.public_key, privateKey } };
+  if (!(await passwordMatches(row.password_hash, password))) return { user, keys: null };
+  const keys = await openUserKeys(row.id, password, { publicKey: row.public_key, privateKeyBox: row.private_key_box, keySalt: row.key_salt, kdf: row.key_kdf });
+  return { user, keys };
 }
 
 export async function setLanguage(tx: Queryable, userId: string, language: Lang): Promise<void> {
   await tx.query('update users set language = $2 where id = $1', [userId, language]);
+}
+
+/**
+ * Gives every key that has no tag yet the instance secret's tag: done once, when an installation
+ * from before tags first gets its secret (trust on first use, at the operator's upgrade).
+ */
+export async function tagUntaggedUserKeys(tx: Queryable): Promise<number> {
+  const rows = await tx.query<{ id: string; public_key: Uint8Array }>('select id, public_key from users where public_key_tag is null');
+  for (const row of rows) {
+    await tx.query('update users set public_key_tag = $2 where id = $1', [row.id, trustNewKey('user', row.id, row.public_key).tag]);
+  }
+  return rows.length;
+}
+
+/**
+ * Active coordinators whom a confirmed colleague (or the installation, for the first
+ * administrator) has confirmed: who new help requests are sealed to. An unconfirmed coordinator
+ * can log in but receives nothing, so an administrator cannot make themselves a reader.
+ */
+export async function confirmedCoordinators(tx: Queryable): Promise<User[]> {
+  const rows = await tx.query<UserRow>(
+    `select ${COLUMNS} from users
+     where active and 'coordinator' = any(roles) and coordinator_confirmed_at is not null order by display_name`,
+  );
+  return rows.map(toUser);
+}
+
+export async function isConfirmedCoordinator(tx: Queryable, userId: string): Promise<boolean> {
+  const rows = await tx.query(
+    "select 1 from users where id = $1 and active and 'coordinator' = any(roles) and coordinator_confirmed_at is not null",
+    [userId],
+  );
+  return rows.length > 0;
 }

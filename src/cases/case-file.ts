@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
-import { decryptJson, encryptJson } from '../crypto/primitives.ts';
-import { openVaultAsUser, type KeyHolder, type OpenVault } from '../crypto/vaults.ts';
-import { displayNames, findUserById } from '../auth/users.ts';
-import { CASE_ROLES } from '../auth/roles.ts';
-import { openContent, type RequestContent } from '../help/content.ts';
-import { erasureRequested, openRequest, type OpenedRequest } from '../help/triage.ts';
+import type { KeyHolder, Vault } from '../crypto/vaults.ts';
+import { displayNames, findUserById, userPrincipal } from '../auth/users.ts';
+import { erasureRequested, lockRequest, moveRequestIntoCase, openConversation, requestsOfCase, type OpenedRequest } from '../help/triage.ts';
 import type { Need } from '../help/needs.ts';
-import { assign } from './create-case.ts';
+import { CASE_COLUMNS, openCaseAccess, vaultIdOf, type CaseAccess, type CaseRow } from './case-access.ts';
+import { CASE_PARTS, managesTeam, partsFor, readsConversation, type CasePart, type CaseRole } from './case-roles.ts';
+import { caseContentField, caseContentSchema, caseNoteField, noteTextSchema, type CaseContent } from './content.ts';
+import { caseContentFromRequest } from './create-case.ts';
+import { sealPendingGrants, teamOf } from './team.ts';
 
 export const NEED_STATUSES = ['open', 'in_progress', 'done', 'not_needed'] as const;
 export type NeedStatus = (typeof NEED_STATUSES)[number];
@@ -17,34 +18,30 @@ export type CaseSummary = {
   id: string;
   pseudonym: string;
   status: 'open' | 'closed';
+  origin: CaseRow['origin'];
   urgent: boolean;
   language: string;
   country: string | null;
-  requestId: string;
   updatedAt: Date;
   needs: { need: Need; status: NeedStatus }[];
-  team: { userId: string; displayName: string }[];
+  team: { userId: string; displayName: string; role: CaseRole }[];
 };
+
+/** A note as read back; `body` is null when it could not be verified (changed in the database). */
+export type CaseNote = { id: string; part: CasePart; authorId: string; body: string | null; at: Date };
 
 export type CaseFile = {
   summary: CaseSummary;
-  content: RequestContent;
-  notes: { id: string; authorId: string; body: string; at: Date }[];
-  conversation: OpenedRequest | null;
+  /** the viewer's role on the case and the parts they can read */
+  role: CaseRole;
+  parts: CasePart[];
+  /** null when the viewer cannot read the core part; { ok: false } when it could not be verified */
+  content: { ok: true; value: CaseContent } | { ok: false } | null;
+  notes: CaseNote[];
+  conversations: OpenedRequest[];
   erasureRequested: boolean;
-};
-
-type CaseRow = {
-  id: string;
-  pseudonym: string;
-  status: 'open' | 'closed';
-  urgent: boolean;
-  language: string;
-  country: string | null;
-  request_id: string;
-  updated_at: Date;
-  core_vault_id: string;
-  content: Uint8Array;
+  /** parts a member is entitled to but nobody who holds them has opened the case since */
+  waitingGrants: { userId: string; part: CasePart }[];
 };
 
 /** Summaries of several cases in three queries, whatever their number: lists stay fast. */
@@ -52,11 +49,11 @@ async function summarise(tx: Queryable, rows: CaseRow[]): Promise<CaseSummary[]>
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
   const needs = await tx.query<{ case_id: string; need: Need; status: NeedStatus }>(
-    'select case_id, need, status from case_needs where case_id = any($1) order by need',
+    'select case_id, need, status from case_needs where case_id = any($1::uuid[]) order by need',
     [ids],
   );
-  const team = await tx.query<{ case_id: string; user_id: string }>(
-    'select case_id, user_id from case_assignments where case_id = any($1) order by assigned_at',
+  const team = await tx.query<{ case_id: string; user_id: string; role: CaseRole }>(
+    'select case_id, user_id, role from case_members where case_id = any($1::uuid[]) order by assigned_at',
     [ids],
   );
   const names = await displayNames(tx, [...new Set(team.map((member) => member.user_id))]);
@@ -64,118 +61,177 @@ async function summarise(tx: Queryable, rows: CaseRow[]): Promise<CaseSummary[]>
     id: row.id,
     pseudonym: row.pseudonym,
     status: row.status,
+    origin: row.origin,
     urgent: row.urgent,
     language: row.language,
     country: row.country,
-    requestId: row.request_id,
     updatedAt: row.updated_at,
     needs: needs.filter((need) => need.case_id === row.id).map(({ need, status }) => ({ need, status })),
     team: team
       .filter((member) => member.case_id === row.id)
-      .map((member) => ({ userId: member.user_id, displayName: names.get(member.user_id) ?? '—' })),
+      .map((member) => ({ userId: member.user_id, displayName: names.get(member.user_id) ?? '—', role: member.role })),
   }));
 }
 
-const CASE_COLUMNS = 'id, pseudonym, status, urgent, language, country, request_id, updated_at, core_vault_id, content';
-
-/** Cases assigned to a user, or (for coordinators' overview) every open case; metadata only. */
-export async function listCases(db: Queryable, scope: { assignedTo: string } | 'all-open'): Promise<CaseSummary[]> {
+/** Cases a user is on, or (for coordinators' overview) every open case; metadata only. */
+export async function listCases(db: Queryable, scope: { memberId: string } | 'all-open'): Promise<CaseSummary[]> {
   const rows =
     scope === 'all-open'
       ? await db.query<CaseRow>(`select ${CASE_COLUMNS} from cases where status = 'open' order by urgent desc, updated_at desc`)
       : await db.query<CaseRow>(
-          `select ${CASE_COLUMNS} from cases c where exists (select 1 from case_assignments a where a.case_id = c.id and a.user_id = $1)
+          `select ${CASE_COLUMNS} from cases c where exists (select 1 from case_members m where m.case_id = c.id and m.user_id = $1)
            order by status, urgent desc, updated_at desc`,
-          [scope.assignedTo],
+          [scope.memberId],
         );
   return summarise(db, rows);
 }
 
-type Opened = { row: CaseRow; core: OpenVault };
+type NoteRow = { id: string; case_id: string; part: CasePart; vault_id: string; author_id: string; body: Uint8Array; created_at: Date };
 
-/** Opens a case's core vault for a user with a grant; anyone else gets null, exactly like a missing case. */
-async function openCore(tx: Queryable, holder: KeyHolder, caseId: string, purpose: string): Promise<Opened | null> {
-  const [row] = await tx.query<CaseRow>(`select ${CASE_COLUMNS} from cases where id = $1`, [caseId]);
-  if (!row) return null;
-  const core = await openVaultAsUser(tx, holder, row.core_vault_id, purpose);
-  return core ? { row, core } : null;
+function readNotes(rows: NoteRow[], vaults: Partial<Record<CasePart, Vault>>): CaseNote[] {
+  return rows.flatMap((row) => {
+    const vault = vaults[row.part];
+    if (!vault || vault.id !== row.vault_id) return [];
+    const opened = vault.tryOpen(caseNoteField, row, row.body, noteTextSchema);
+    return [{ id: row.id, part: row.part, authorId: row.author_id, body: opened.ok ? opened.value : null, at: row.created_at }];
+  });
 }
 
-const notePlace = (id: string) => ({ table: 'case_notes', row: id, field: 'body' });
+async function waitingGrants(tx: Queryable, access: CaseAccess): Promise<{ userId: string; part: CasePart }[]> {
+  const rows = await tx.query<{ user_id: string; part: CasePart }>(
+    `select m.user_id, p.part from case_members m
+     cross join unnest($2::text[], $3::uuid[]) as p(part, vault_id)
+     where m.case_id = $1 and not exists (
+       select 1 from vault_keys k where k.vault_id = p.vault_id and k.principal_kind = 'user' and k.principal_ref = m.user_id::text)`,
+    [access.row.id, [...CASE_PARTS], CASE_PARTS.map((part) => vaultIdOf(access.row, part))],
+  );
+  const team = new Map((await teamOf(tx, access.row.id)).map((member) => [member.userId, member.role]));
+  return rows.filter((row) => partsFor(team.get(row.user_id)!).includes(row.part)).map((row) => ({ userId: row.user_id, part: row.part }));
+}
 
+/**
+ * Opens a case for a member of its team: the parts they hold, the notes of those parts, and the
+ * conversations if their role follows them. Grants waiting for someone who holds a part are sealed
+ * on the way (audited). Anyone else gets null, exactly like a missing case.
+ */
 export async function openCase(db: Db, holder: KeyHolder, caseId: string): Promise<CaseFile | null> {
   return db.transaction(async (tx) => {
-    const opened = await openCore(tx, holder, caseId, 'case.read');
-    if (!opened) return null;
-    const { row, core } = opened;
-    const notes = await tx.query<{ id: string; author_id: string; body: Uint8Array; created_at: Date }>(
-      'select id, author_id, body, created_at from case_notes where case_id = $1 order by created_at, id',
+    const access = await openCaseAccess(tx, holder, caseId, 'read');
+    if (!access) return null;
+    await sealPendingGrants(tx, holder, access);
+    const { row, vaults, role } = access;
+    const noteRows = await tx.query<NoteRow>(
+      'select id, case_id, part, vault_id, author_id, body, created_at from case_notes where case_id = $1 order by created_at, id',
       [caseId],
     );
-    const conversation = await openRequest(tx, holder, row.request_id);
+    const requests = await requestsOfCase(tx, caseId);
+    const conversations: OpenedRequest[] = [];
+    if (readsConversation(role)) {
+      for (const request of requests) {
+        const opened = await openConversation(tx, holder, request.id);
+        if (opened) conversations.push(opened);
+      }
+    }
+    const core = vaults.core;
+    let erasure = false;
+    for (const request of requests) erasure ||= await erasureRequested(tx, request.id);
     return {
       summary: (await summarise(tx, [row]))[0]!,
-      content: openContent(core.key, 'cases', row.id, row.content),
-      notes: notes.map((note) => ({ id: note.id, authorId: note.author_id, body: String(decryptJson(core.key, note.body, notePlace(note.id))), at: note.created_at })),
-      conversation,
-      erasureRequested: await erasureRequested(tx, row.request_id),
+      role,
+      parts: CASE_PARTS.filter((part) => vaults[part]),
+      content: core && row.content ? core.tryOpen(caseContentField, row, row.content, caseContentSchema) : null,
+      notes: readNotes(noteRows, vaults),
+      conversations,
+      erasureRequested: erasure,
+      waitingGrants: await waitingGrants(tx, access),
     };
   });
 }
 
-export async function addNote(db: Db, holder: KeyHolder, caseId: string, body: string): Promise<boolean> {
+/** A note in one part of the case, sealed into that part's vault: only who reads the part may write it. */
+export async function addNote(db: Db, holder: KeyHolder, caseId: string, part: CasePart, body: string): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const opened = await openCore(tx, holder, caseId, 'case.note');
-    if (!opened) return false;
-    const id = randomUUID();
-    await tx.query('insert into case_notes (id, case_id, author_id, body) values ($1, $2, $3, $4)', [
-      id,
+    const access = await openCaseAccess(tx, holder, caseId, 'note', [part]);
+    const vault = access?.vaults[part];
+    if (!vault) return false;
+    const place = { id: randomUUID(), case_id: caseId, part, author_id: holder.userId, created_at: new Date() };
+    await tx.query('insert into case_notes (id, case_id, part, vault_id, author_id, body, created_at) values ($1, $2, $3, $4, $5, $6, $7)', [
+      place.id,
       caseId,
+      part,
+      vault.id,
       holder.userId,
-      encryptJson(opened.core.key, body, notePlace(id)),
+      vault.seal(caseNoteField, place, body),
+      place.created_at,
     ]);
     await tx.query('update cases set updated_at = now() where id = $1', [caseId]);
-    await appendAudit(tx, holder.userId, { kind: 'case.note_added', caseId });
+    await appendAudit(tx, holder.userId, { kind: 'case.note_added', caseId, part });
     return true;
   });
 }
 
+/** Need statuses are plain metadata, but only the team members who read the core change them. */
 export async function setNeedStatus(db: Db, holder: KeyHolder, caseId: string, need: Need, status: NeedStatus): Promise<boolean> {
   return db.transaction(async (tx) => {
-    if (!(await openCore(tx, holder, caseId, 'case.need'))) return false;
+    if (!(await openCaseAccess(tx, holder, caseId, 'need', ['core']))?.vaults.core) return false;
     const rows = await tx.query('update case_needs set status = $3, updated_at = now() where case_id = $1 and need = $2 returning 1', [caseId, need, status]);
     await tx.query('update cases set updated_at = now() where id = $1', [caseId]);
     return rows.length > 0;
   });
 }
 
-/** Someone who holds the case adds a colleague who can follow cases. */
-export async function assignColleague(db: Db, holder: KeyHolder, caseId: string, userId: string): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const opened = await openCore(tx, holder, caseId, 'case.assign');
-    if (!opened) return false;
-    const user = await findUserById(tx, userId);
-    if (!user?.active || !user.roles.some((role) => CASE_ROLES.includes(role))) return false;
-    const conversation = await openRequest(tx, holder, opened.row.request_id);
-    await assign(tx, holder, { caseId, coreVault: opened.core, conversationVault: conversation?.vault ?? null }, user);
-    return true;
-  });
-}
-
-/** Closes or reopens a case; only someone who can open it may. */
+/** Closes or reopens a case: the caseworker or a coordinator on it. */
 export async function setCaseStatus(db: Db, holder: KeyHolder, caseId: string, status: 'open' | 'closed'): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const opened = await openCore(tx, holder, caseId, 'case.status');
-    if (!opened) return false;
-    if (opened.row.status !== status) {
+    const access = await openCaseAccess(tx, holder, caseId, 'status', ['core'], true);
+    if (!access || !managesTeam(access.role)) return false;
+    if (access.row.status !== status) {
       await tx.query('update cases set status = $2, updated_at = now() where id = $1', [caseId, status]);
-      await appendAudit(tx, holder.userId, { kind: 'case.status_changed', caseId, from: opened.row.status, to: status });
+      await appendAudit(tx, holder.userId, { kind: 'case.status_changed', caseId, from: access.row.status, to: status });
     }
     return true;
   });
 }
 
-/** A deactivated colleague leaves every case team (their vault grants are revoked separately). */
-export async function removeFromAllCases(tx: Queryable, userId: string): Promise<void> {
-  await tx.query('delete from case_assignments where user_id = $1', [userId]);
+/**
+ * Joins a second request from the same person to their case: its conversation follows the case
+ * (rotated to the team), and what the person wrote in it becomes a note in the core part. Only a
+ * coordinator who can open the request and manages the case's team may.
+ */
+export async function joinRequestToCase(db: Db, holder: KeyHolder, requestId: string, caseId: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    await lockRequest(tx, requestId);
+    const access = await openCaseAccess(tx, holder, caseId, 'join', ['core'], true);
+    if (!access?.vaults.core || !managesTeam(access.role)) return false;
+    const [current] = await tx.query<{ case_id: string | null }>('select case_id from help_requests where id = $1', [requestId]);
+    if (current?.case_id === caseId) return (await openConversation(tx, holder, requestId)) !== null; // joined already
+    const team = await teamOf(tx, caseId);
+    const readers = [];
+    for (const member of team.filter((m) => readsConversation(m.role))) {
+      const user = await findUserById(tx, member.userId);
+      if (user?.active) readers.push(userPrincipal(user));
+    }
+    const moved = await moveRequestIntoCase(tx, holder, requestId, caseId, readers);
+    if (!moved) return false;
+    const content = caseContentFromRequest(moved.content);
+    const text = [content.story, content.whereNow, content.contacts].filter(Boolean).join('\n\n');
+    if (text) {
+      const place = { id: randomUUID(), case_id: caseId, part: 'core' as const, author_id: holder.userId, created_at: new Date() };
+      await tx.query('insert into case_notes (id, case_id, part, vault_id, author_id, body, created_at) values ($1, $2, $3, $4, $5, $6, $7)', [
+        place.id,
+        caseId,
+        'core',
+        access.vaults.core.id,
+        holder.userId,
+        access.vaults.core.seal(caseNoteField, place, text),
+        place.created_at,
+      ]);
+    }
+    for (const need of moved.summary.needs) {
+      await tx.query('insert into case_needs (case_id, need) values ($1, $2) on conflict do nothing', [caseId, need]);
+    }
+    await tx.query('update cases set updated_at = now(), urgent = urgent or $2 where id = $1', [caseId, moved.summary.urgent]);
+    await appendAudit(tx, holder.userId, { kind: 'case.request_joined', caseId, requestId });
+    return true;
+  });
 }

@@ -2,70 +2,151 @@ import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
 import { instanceKeys } from '../crypto/instance.ts';
-import { createVault, grantVault, type KeyHolder, type Principal } from '../crypto/vaults.ts';
-import { findUserById } from '../auth/users.ts';
-import { CASE_ROLES } from '../auth/roles.ts';
-import { lockRequest, openRequest, releaseRequestToCase } from '../help/triage.ts';
-import { sealContent } from '../help/content.ts';
+import type { Principal } from '../crypto/principals.ts';
+import { createVault, type KeyHolder, type Vault } from '../crypto/vaults.ts';
+import { findUserById, isConfirmedCoordinator, userPrincipal, type User } from '../auth/users.ts';
+import { lockRequest, moveRequestIntoCase, openRequest } from '../help/triage.ts';
+import type { RequestContent } from '../help/content.ts';
+import type { Country, Need } from '../help/needs.ts';
+import type { Lang } from '../i18n/lang.ts';
+import { caseRolesFor, CASE_PARTS, partsFor, readsConversation, type CasePart, type CaseRole } from './case-roles.ts';
+import { caseContentField, type CaseContent } from './content.ts';
 import { newPseudonym } from './pseudonym.ts';
+import { addMemberRow } from './team.ts';
 
-async function freePseudonym(tx: Queryable): Promise<string> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const candidate = newPseudonym();
-    const taken = await tx.query('select 1 from cases where pseudonym = $1', [candidate]);
-    if (taken.length === 0) return candidate;
-  }
-  return `${newPseudonym()}${randomUUID().slice(0, 3)}`;
+export type CaseOrigin = 'request' | 'referral' | 'direct';
+
+type Member = { user: User; role: CaseRole };
+
+/** What the help form held, in the case's own schema. */
+export function caseContentFromRequest(content: RequestContent): CaseContent {
+  const story = [content.story, content.otherNeed].filter(Boolean).join('\n\n');
+  return {
+    contacts: content.contact,
+    whereNow: content.city,
+    story: story || undefined,
+    safety: { contactShared: content.contactShared, safeTimes: content.safeTimes, codeWord: content.codeWord },
+  };
 }
 
 /**
- * Turns a help request into a case: a new core vault for the person's details (sealed to the
- * coordinator, the recovery key and the assignee), the request's needs become the case's, and the
- * assignee is granted the conversation too. Answers null when the coordinator may not open the
- * request or the assignee cannot follow cases.
+ * The team a new case starts with: the coordinator who opens it and the colleague who will follow
+ * it as caseworker (the same person when a coordinator takes a case themselves). Null when the
+ * opener is not a confirmed coordinator or the colleague cannot be a caseworker.
  */
-export async function createCaseFromRequest(db: Db, holder: KeyHolder, requestId: string, assigneeId: string): Promise<string | null> {
+async function firstTeam(tx: Queryable, holder: KeyHolder, caseworkerId: string): Promise<Member[] | null> {
+  const opener = await findUserById(tx, holder.userId);
+  if (!opener?.active || !(await isConfirmedCoordinator(tx, opener.id))) return null;
+  const caseworker = caseworkerId === opener.id ? opener : await findUserById(tx, caseworkerId);
+  if (!caseworker?.active) return null;
+  const role: CaseRole | undefined = caseRolesFor(caseworker.roles).includes('caseworker') ? 'caseworker' : caseRolesFor(caseworker.roles).includes('coordinator') ? 'coordinator' : undefined;
+  if (!role) return null;
+  if (caseworker.id === opener.id) return [{ user: opener, role: 'caseworker' }];
+  return [
+    { user: opener, role: 'coordinator' },
+    { user: caseworker, role },
+  ];
+}
+
+async function insertWithPseudonym(tx: Queryable, values: unknown[]): Promise<void> {
+  for (let attempt = 0; attempt < 25; attempt++) {
+    const candidate = attempt < 20 ? newPseudonym() : `${newPseudonym()}${randomUUID().slice(0, 3)}`;
+    const rows = await tx.query(
+      `insert into cases (id, pseudonym, origin, urgent, language, country, core_vault_id, psych_vault_id, legal_vault_id, housing_vault_id, content, created_by, created_at, updated_at)
+       values ($1, $13, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) on conflict (pseudonym) do nothing returning 1`,
+      [...values, candidate],
+    );
+    if (rows.length > 0) return;
+  }
+  throw new Error('No free pseudonym after 25 attempts.');
+}
+
+type NewCase = { origin: CaseOrigin; urgent: boolean; language: Lang; country: Country | null; needs: Need[]; content: CaseContent };
+
+/**
+ * Writes a case with its four vaults (core, psych, legal, housing), each sealed to the members
+ * whose role reads it and to the recovery key, and its team.
+ */
+async function insertCase(tx: Queryable, holder: KeyHolder, caseId: string, input: NewCase, team: Member[]): Promise<Record<CasePart, Vault>> {
+  const { recovery } = await instanceKeys(tx);
+  const vaults = {} as Record<CasePart, Vault>;
+  for (const part of CASE_PARTS) {
+    const principals: Principal[] = team.filter((member) => partsFor(member.role).includes(part)).map((member) => userPrincipal(member.user));
+    if (recovery) principals.push(recovery);
+    vaults[part] = await createVault(tx, part, { table: 'cases', id: caseId }, principals, holder.userId);
+  }
+  // The time is made here, in milliseconds, because it is bound to the sealed content.
+  const createdAt = new Date();
+  await insertWithPseudonym(tx, [
+    caseId,
+    input.origin,
+    input.urgent,
+    input.language,
+    input.country,
+    vaults.core.id,
+    vaults.psych.id,
+    vaults.legal.id,
+    vaults.housing.id,
+    vaults.core.seal(caseContentField, { id: caseId, created_at: createdAt }, input.content),
+    holder.userId,
+    createdAt,
+  ]);
+  for (const need of new Set(input.needs)) await tx.query('insert into case_needs (case_id, need) values ($1, $2)', [caseId, need]);
+  await appendAudit(tx, holder.userId, { kind: 'case.created', caseId, origin: input.origin });
+  for (const member of team) await addMemberRow(tx, holder.userId, caseId, member.user.id, member.role);
+  return vaults;
+}
+
+/**
+ * Turns a help request into a case. The conversation follows the case: only its team, the
+ * receipt holder and the recovery key can read it from now on. Answers the case (the existing one
+ * when the request already is a case), or null when the coordinator may not do this.
+ */
+export async function createCaseFromRequest(db: Db, holder: KeyHolder, requestId: string, caseworkerId: string): Promise<string | null> {
   return db.transaction(async (tx) => {
     await lockRequest(tx, requestId);
-    const opened = await openRequest(tx, holder, requestId);
-    if (!opened) return null;
-    if (opened.summary.caseId) return opened.summary.caseId;
-    const assignee = await findUserById(tx, assigneeId);
-    if (!assignee?.active || !assignee.roles.some((role) => CASE_ROLES.includes(role))) return null;
-    const creator = await findUserById(tx, holder.userId);
-    const { recoveryPublicKey } = await instanceKeys(tx);
-    const principals: Principal[] = [{ principal: 'user', userId: holder.userId, publicKey: creator!.publicKey }];
-    if (recoveryPublicKey) principals.push({ principal: 'recovery', publicKey: recoveryPublicKey });
-    const core = await createVault(tx, 'core', principals, holder.userId);
+    const already = await caseOfOpenableRequest(tx, holder, requestId);
+    if (already) return already; // a reload or a second coordinator at the same moment
+    const team = await firstTeam(tx, holder, caseworkerId);
+    if (!team) return null;
     const caseId = randomUUID();
-    const { summary } = opened;
-    await tx.query(
-      `insert into cases (id, pseudonym, urgent, language, country, core_vault_id, request_id, content, created_by)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [caseId, await freePseudonym(tx), summary.urgent, summary.language, summary.country, core.vaultId, requestId, sealContent(core.key, 'cases', caseId, opened.content ?? {}), holder.userId],
+    const conversationTeam = team.filter((member) => readsConversation(member.role)).map((member) => userPrincipal(member.user));
+    const moved = await moveRequestIntoCase(tx, holder, requestId, caseId, conversationTeam);
+    if (!moved) return null;
+    const { summary } = moved;
+    await insertCase(
+      tx,
+      holder,
+      caseId,
+      {
+        origin: 'request',
+        urgent: summary.urgent,
+        language: summary.language ?? 'ru',
+        country: summary.country as Country | null,
+        needs: summary.needs,
+        content: caseContentFromRequest(moved.content),
+      },
+      team,
     );
-    for (const need of summary.needs) await tx.query('insert into case_needs (case_id, need) values ($1, $2)', [caseId, need]);
-    await releaseRequestToCase(tx, requestId, caseId);
-    await appendAudit(tx, holder.userId, { kind: 'case.created', caseId, requestId });
-    await assign(tx, holder, { caseId, coreVault: core, conversationVault: opened.vault }, assignee);
     return caseId;
   });
 }
 
-/** Assigns a colleague: they are granted the case's core vault and its conversation. */
-export async function assign(
-  tx: Queryable,
-  holder: KeyHolder,
-  target: { caseId: string; coreVault: { vaultId: string; key: Uint8Array }; conversationVault: { vaultId: string; key: Uint8Array } | null },
-  user: { id: string; publicKey: Uint8Array },
-): Promise<void> {
-  await tx.query('insert into case_assignments (case_id, user_id, assigned_by) values ($1, $2, $3) on conflict do nothing', [
-    target.caseId,
-    user.id,
-    holder.userId,
-  ]);
-  await grantVault(tx, holder.userId, target.coreVault, { userId: user.id, publicKey: user.publicKey });
-  if (target.conversationVault) await grantVault(tx, holder.userId, target.conversationVault, { userId: user.id, publicKey: user.publicKey });
-  await tx.query('update cases set updated_at = now() where id = $1', [target.caseId]);
-  await appendAudit(tx, holder.userId, { kind: 'case.assigned', caseId: target.caseId, userId: user.id });
+async function caseOfOpenableRequest(tx: Queryable, holder: KeyHolder, requestId: string): Promise<string | null> {
+  const [row] = await tx.query<{ case_id: string | null }>('select case_id from help_requests where id = $1', [requestId]);
+  if (!row?.case_id) return null;
+  return (await openRequest(tx, holder, requestId)) ? row.case_id : null;
+}
+
+export type DirectCase = NewCase & { origin: 'referral' | 'direct'; caseworkerId: string };
+
+/** A case for someone who called or walked in, or whom a partner organisation referred. */
+export async function openDirectCase(db: Db, holder: KeyHolder, input: DirectCase): Promise<string | null> {
+  return db.transaction(async (tx) => {
+    const team = await firstTeam(tx, holder, input.caseworkerId);
+    if (!team) return null;
+    const caseId = randomUUID();
+    await insertCase(tx, holder, caseId, input, team);
+    return caseId;
+  });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isRole, ROLES, type Role } from '../auth/roles.ts';
 import { isLang, LANGUAGES, type Lang } from '../i18n/lang.ts';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, isCommonPassword } from '../auth/password-policy.ts';
 import { CommandError, UsageError } from './errors.ts';
 
 /** The rules of the web forms (src/auth/account-form.tsx), checked again at the command line's edge. */
@@ -10,7 +11,14 @@ const login = z
   .toLowerCase()
   .regex(/^[a-z0-9._-]{2,64}$/, 'A login is 2 to 64 characters: a-z, 0-9, ".", "_" or "-".');
 const displayName = z.string().trim().min(1, 'A name is required.').max(100, 'A name has at most 100 characters.');
-const password = z.string().min(12, 'A password has at least 12 characters.').max(1024, 'A password has at most 1024 characters.');
+const password = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, `A password has at least ${PASSWORD_MIN_LENGTH} characters.`)
+  .max(PASSWORD_MAX_LENGTH, `A password has at most ${PASSWORD_MAX_LENGTH} characters.`)
+  .refine(
+    (value) => !isCommonPassword(value),
+    'This password is one of the most commonly used, so attackers try it first. Choose another (a long sentence of your own works well).',
+  );
 
 function check<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);

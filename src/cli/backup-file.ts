@@ -2,7 +2,8 @@ import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import { decryptBytes, deriveKey, encryptBytes, randomBytes } from '../crypto/primitives.ts';
+import { openWithPassphrase, sealWithPassphrase } from '../crypto/passphrase-box.ts';
+import { randomBytes } from '../crypto/tokens.ts';
 import { parseContents, type BackupContents } from './backup-contents.ts';
 import { CommandError } from './errors.ts';
 
@@ -11,20 +12,12 @@ import { CommandError } from './errors.ts';
  * with argon2id and the salt. Changing any byte after the magic makes decryption fail.
  */
 const MAGIC = new TextEncoder().encode('BESIDE-BACKUP-1\n');
-const SALT_BYTES = 16;
-const PLACE = { table: 'backup', row: 'file', field: 'v1' };
 export const MIN_PASSPHRASE = 12;
 
 export async function sealBackup(contents: BackupContents, passphrase: string): Promise<Uint8Array> {
   if (passphrase.length < MIN_PASSPHRASE) throw new CommandError(`A backup passphrase has at least ${MIN_PASSPHRASE} characters.`);
   const packed = await promisify(gzip)(JSON.stringify(contents));
-  const salt = randomBytes(SALT_BYTES);
-  const key = await deriveKey(passphrase, salt);
-  try {
-    return Buffer.concat([MAGIC, salt, encryptBytes(key, packed, PLACE)]);
-  } finally {
-    key.fill(0);
-  }
+  return Buffer.concat([MAGIC, await sealWithPassphrase(passphrase, packed)]);
 }
 
 export async function openBackup(file: Uint8Array, passphrase: string): Promise<BackupContents> {
@@ -32,15 +25,11 @@ export async function openBackup(file: Uint8Array, passphrase: string): Promise<
   if (magic.length !== MAGIC.length || !magic.every((byte, index) => byte === MAGIC[index])) {
     throw new CommandError('This file is not a Beside backup (or is from a version this Beside cannot read).');
   }
-  const salt = file.subarray(MAGIC.length, MAGIC.length + SALT_BYTES);
-  const key = await deriveKey(passphrase, salt);
   let packed: Uint8Array;
   try {
-    packed = decryptBytes(key, file.subarray(MAGIC.length + SALT_BYTES), PLACE);
+    packed = await openWithPassphrase(passphrase, file.subarray(MAGIC.length));
   } catch {
     throw new CommandError('Cannot decrypt the backup: the passphrase is wrong, or the file is damaged or was altered.');
-  } finally {
-    key.fill(0);
   }
   return parseContents(JSON.parse((await promisify(gunzip)(packed)).toString('utf8')));
 }

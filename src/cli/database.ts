@@ -1,6 +1,6 @@
 import { loadConfig } from '../config.ts';
 import type { Db } from '../db/client.ts';
-import { openDatabase } from '../db/open.ts';
+import { openInstance } from '../instance-setup.ts';
 
 /**
  * Opens the database the server uses (same environment, same loadConfig) with its schema up to
@@ -8,7 +8,7 @@ import { openDatabase } from '../db/open.ts';
  * processes must never open the same data directory.
  */
 export async function withDatabase<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openDatabase(loadConfig());
+  const db = await openInstance(loadConfig());
   try {
     return await fn(db);
   } finally {

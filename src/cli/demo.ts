@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { currentTotp } from '../auth/totp.ts';
 import { ConfigError, loadConfig } from '../config.ts';
-import { openDatabase } from '../db/open.ts';
+import { openInstance } from '../instance-setup.ts';
 import { start } from '../main.ts';
 import { DEMO_PASSWORD, seedDemo, type DemoInstance } from './demo-data.ts';
 
@@ -71,7 +71,7 @@ try {
     PUBLIC_URL: process.env.PUBLIC_URL ?? `http://127.0.0.1:${port}`,
   });
   console.log(`[demo] preparing a throw-away instance in ${folder} …`);
-  const db = await openDatabase(config);
+  const db = await openInstance(config);
   let demo: DemoInstance;
   try {
     demo = await seedDemo(db);

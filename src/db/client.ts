@@ -2,22 +2,59 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { pgTypeParsers, SCALAR_PARSERS, toParams } from './type-parsers.ts';
 
 /** Anything that runs parameterised SQL: the database itself or one transaction. */
 export interface Queryable {
   query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
 }
 
+/** One open transaction. */
+export interface Tx extends Queryable {
+  /**
+   * Runs work inside this transaction after its body and just before COMMIT, in the order
+   * registered (work registered meanwhile runs too); if any throws, the transaction rolls back.
+   * It lets a transaction take a global lock (the audit chain's) last and hold it only for the
+   * commit, so no lock is ever held across other work.
+   */
+  beforeCommit(work: () => Promise<void>): void;
+}
+
 export interface Db extends Queryable {
   readonly kind: 'embedded' | 'server';
   /** Runs fn in one transaction: everything it wrote is committed together, or nothing is. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
-/** pg hands back Buffer and PGlite Uint8Array for bytea; both are Uint8Array, which is all we use. */
-function toParams(params: readonly unknown[] = []): unknown[] {
-  return params.map((value) => (value instanceof Uint8Array && !Buffer.isBuffer(value) ? Buffer.from(value) : value));
+export function isTransaction(target: Queryable): target is Tx {
+  return typeof (target as Partial<Tx>).beforeCommit === 'function';
+}
+
+export function isDb(target: Queryable): target is Db {
+  return typeof (target as Partial<Db>).transaction === 'function';
+}
+
+type QueryFn = Queryable['query'];
+
+/** Runs fn with a Tx over query, then the work queued for commit; the driver commits afterwards. */
+async function inTransaction<T>(query: QueryFn, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const pending: (() => Promise<void>)[] = [];
+  let open = true;
+  const tx: Tx = {
+    query,
+    beforeCommit(work) {
+      if (!open) throw new Error('beforeCommit() on a transaction that has ended.');
+      pending.push(work);
+    },
+  };
+  try {
+    const result = await fn(tx);
+    for (let work = pending.shift(); work; work = pending.shift()) await work();
+    return result;
+  } finally {
+    open = false;
+  }
 }
 
 /**
@@ -60,19 +97,25 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Adopts a PGlite instance. Its own parsers are replaced by ours (for that instance only): its
+ * array parsers look their element type up there, so arrays follow too.
+ */
 export function fromPglite(client: PGlite): Db {
+  Object.assign(client.parsers, SCALAR_PARSERS);
   const run = async <Row>(target: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]) =>
     (await target.query<Row>(sql, toParams(params))).rows;
   return {
     kind: 'embedded',
     query: (sql, params) => run(client, sql, params),
-    transaction: (fn) => client.transaction((tx) => fn({ query: (sql, params) => run(tx, sql, params) })),
+    // PGlite commits when the callback resolves and rolls back when it throws.
+    transaction: (fn) => client.transaction((tx) => inTransaction((sql, params) => run(tx, sql, params), fn)),
     close: () => client.close(),
   };
 }
 
 export async function openServer(url: string): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const pool = new pg.Pool({ connectionString: url, max: 10, types: pgTypeParsers });
   pool.on('error', () => {
     /* an idle client lost its connection; the pool replaces it */
   });
@@ -84,7 +127,7 @@ export async function openServer(url: string): Promise<Db> {
       const client = await pool.connect();
       try {
         await client.query('begin');
-        const result = await fn({ query: async (sql, params) => (await client.query(sql, toParams(params))).rows });
+        const result = await inTransaction(async (sql, params) => (await client.query(sql, toParams(params))).rows, fn);
         await client.query('commit');
         return result;
       } catch (error) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { decryptJson, encryptJson } from '../crypto/primitives.ts';
+import { sealedField } from '../crypto/sealed.ts';
 
 /** What a person wrote: every field of it lives only inside the request's vault. */
 export const requestContentSchema = z.object({
@@ -14,23 +14,25 @@ export const requestContentSchema = z.object({
 
 export type RequestContent = z.infer<typeof requestContentSchema>;
 
-const place = (table: 'help_requests' | 'cases', row: string) => ({ table, row, field: 'content' });
+/** The request's content, with the request's creation time bound to it. */
+export const requestContentField = sealedField({
+  table: 'help_requests',
+  field: 'content',
+  vaultColumn: 'vault_id',
+  bound: ['created_at'],
+  shred: 'clear',
+});
 
-export function sealContent(key: Uint8Array, table: 'help_requests' | 'cases', row: string, content: RequestContent): Uint8Array {
-  return encryptJson(key, content, place(table, row));
-}
+/**
+ * A message of the conversation: who wrote it (the person or which colleague), on which request
+ * and when are bound to the text, so a database writer who changes them makes it fail to open.
+ */
+export const messageBodyField = sealedField({
+  table: 'messages',
+  field: 'body',
+  vaultColumn: 'vault_id',
+  bound: ['request_id', 'author', 'staff_user_id', 'created_at'],
+  shred: 'delete-row',
+});
 
-/** Decrypts and checks the shape of what was sealed, so a decrypted value is never trusted blindly. */
-export function openContent(key: Uint8Array, table: 'help_requests' | 'cases', row: string, box: Uint8Array): RequestContent {
-  return requestContentSchema.parse(decryptJson(key, box, place(table, row)));
-}
-
-const messagePlace = (id: string) => ({ table: 'messages', row: id, field: 'body' });
-
-export function sealMessage(key: Uint8Array, id: string, body: string): Uint8Array {
-  return encryptJson(key, body, messagePlace(id));
-}
-
-export function openMessage(key: Uint8Array, id: string, box: Uint8Array): string {
-  return z.string().parse(decryptJson(key, box, messagePlace(id)));
-}
+export const messageTextSchema = z.string();

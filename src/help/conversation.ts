@@ -1,29 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/client.ts';
-import type { OpenVault } from '../crypto/vaults.ts';
-import { openMessage, sealMessage } from './content.ts';
+import type { Vault } from '../crypto/vaults.ts';
+import { messageBodyField, messageTextSchema } from './content.ts';
 
-export type Message = { id: string; author: 'person' | 'staff'; staffUserId: string | null; body: string; at: Date };
+/** A message as read back; `body` is null when it could not be verified (changed in the database). */
+export type Message = { id: string; author: 'person' | 'staff'; staffUserId: string | null; body: string | null; at: Date };
+
+export type Author = { kind: 'person' } | { kind: 'staff'; userId: string };
 
 /**
- * Adds a message to a request's conversation, encrypted in the request's vault. The request's
- * "waiting since" follows who spoke last: the person waits after writing, not after an answer.
+ * Adds a message to a request's conversation, sealed in the conversation's vault with its
+ * metadata bound. The request's "waiting since" follows who spoke last: the person waits after
+ * writing, not after an answer.
  */
-export async function addMessage(
-  tx: Queryable,
-  vault: OpenVault,
-  requestId: string,
-  author: { kind: 'person' } | { kind: 'staff'; userId: string },
-  body: string,
-): Promise<void> {
-  const id = randomUUID();
-  await tx.query('insert into messages (id, request_id, author, staff_user_id, body) values ($1, $2, $3, $4, $5)', [
-    id,
-    requestId,
-    author.kind,
-    author.kind === 'staff' ? author.userId : null,
-    sealMessage(vault.key, id, body),
-  ]);
+export async function addMessage(tx: Queryable, vault: Vault, requestId: string, author: Author, body: string): Promise<void> {
+  const place = {
+    id: randomUUID(),
+    request_id: requestId,
+    author: author.kind,
+    staff_user_id: author.kind === 'staff' ? author.userId : null,
+    created_at: new Date(),
+  };
+  await tx.query(
+    `insert into messages (id, request_id, vault_id, author, staff_user_id, body, created_at)
+     values ($1, $2, $3, $4, $5, $6, $7)`,
+    [place.id, requestId, vault.id, place.author, place.staff_user_id, vault.seal(messageBodyField, place, body), place.created_at],
+  );
   await tx.query(
     author.kind === 'person'
       ? 'update help_requests set waiting_since = coalesce(waiting_since, now()), updated_at = now() where id = $1'
@@ -32,17 +34,16 @@ export async function addMessage(
   );
 }
 
-export async function listMessages(tx: Queryable, vault: OpenVault, requestId: string, forPerson: boolean): Promise<Message[]> {
-  const rows = await tx.query<{ id: string; author: 'person' | 'staff'; staff_user_id: string | null; body: Uint8Array; created_at: Date }>(
-    `select id, author, staff_user_id, body, created_at from messages
-     where request_id = $1 ${forPerson ? 'and not hidden_from_person' : ''} order by created_at, id`,
-    [requestId],
+type MessageRow = { id: string; request_id: string; author: 'person' | 'staff'; staff_user_id: string | null; body: Uint8Array; created_at: Date };
+
+export async function listMessages(tx: Queryable, vault: Vault, requestId: string, forPerson: boolean): Promise<Message[]> {
+  const rows = await tx.query<MessageRow>(
+    `select id, request_id, author, staff_user_id, body, created_at from messages
+     where request_id = $1 and vault_id = $2 ${forPerson ? 'and not hidden_from_person' : ''} order by created_at, id`,
+    [requestId, vault.id],
   );
-  return rows.map((row) => ({
-    id: row.id,
-    author: row.author,
-    staffUserId: row.staff_user_id,
-    body: openMessage(vault.key, row.id, row.body),
-    at: row.created_at,
-  }));
+  return rows.map((row) => {
+    const opened = vault.tryOpen(messageBodyField, row, row.body, messageTextSchema);
+    return { id: row.id, author: row.author, staffUserId: row.staff_user_id, body: opened.ok ? opened.value : null, at: row.created_at };
+  });
 }

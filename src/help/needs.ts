@@ -3,6 +3,8 @@ export type Need = (typeof NEEDS)[number];
 
 export const REQUEST_STATUSES = ['new', 'triage', 'accepted', 'referred', 'closed'] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+/** What the database may hold: a request the person erased keeps only its dates and this status. */
+export type StoredRequestStatus = RequestStatus | 'erased';
 
 /** Where a person may be now: the places people flee from and through, and where they arrive. */
 export const COUNTRIES = ['RU', 'GE', 'AM', 'AZ', 'KZ', 'KG', 'TR', 'AE', 'RS', 'BY', 'UA', 'DE', 'NL', 'BE', 'FR', 'OTHER'] as const;

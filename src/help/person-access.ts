@@ -1,17 +1,17 @@
 import type { Db, Queryable } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
 import { instanceKeys } from '../crypto/instance.ts';
-import { randomBytes, type KeyPair } from '../crypto/primitives.ts';
-import { destroyVaultKeys, openVaultAs, type OpenVault } from '../crypto/vaults.ts';
+import { randomBytes } from '../crypto/tokens.ts';
+import { receiptKeyPair, receiptLookup } from '../crypto/receipt-keys.ts';
+import { openVaultAs, shredVault, type KeyPair, type Vault } from '../crypto/vaults.ts';
 import type { RequestStatus } from './needs.ts';
 import { normaliseReceipt } from './receipt.ts';
-import { receiptKeyPair, receiptLookup } from './receipt-keys.ts';
 import { addMessage, listMessages, type Message } from './conversation.ts';
 
 /** What the person sees at /help/status: the state, and the conversation from their side. */
 export type PersonView = { status: RequestStatus; messages: Message[]; erasureRequested: boolean };
 
-type Opened = { requestId: string; vault: OpenVault; status: RequestStatus; caseId: string | null; erasureRequested: boolean };
+type Opened = { requestId: string; vault: Vault; status: RequestStatus; caseId: string | null; erasureRequested: boolean };
 
 type ReceiptHolder = { requestId: string; keys: KeyPair };
 
@@ -38,7 +38,7 @@ async function openAsHolder(tx: Queryable, holder: ReceiptHolder): Promise<Opene
     [holder.requestId],
   );
   if (!row) return null;
-  const vault = await openVaultAs(tx, 'receipt', holder.keys, row.vault_id, 'receipt');
+  const vault = await openVaultAs(tx, 'receipt', row.id, holder.keys, row.vault_id, 'receipt');
   if (!vault) return null;
   return { requestId: row.id, vault, status: row.status, caseId: row.case_id, erasureRequested: row.erasure_requested_at !== null };
 }
@@ -83,8 +83,9 @@ export async function hideConversation(db: Db, receipt: string): Promise<PersonV
 
 /**
  * The person asks for everything about them to be erased. A request that is not yet a case is
- * erased at once: its content, its conversation and every key to its vault. A case needs the
- * team (some records may have to be kept for an asylum claim), so it is flagged for them.
+ * erased at once: its vault is shredded (content, conversation and every key) and its metadata
+ * cleared, so only the fact that a request existed and its dates remain, for the counts. A case
+ * needs the team (some records may have to be kept for an asylum claim), so it is flagged for them.
  */
 export type Erasure = { kind: 'erased' } | { kind: 'requested'; view: PersonView };
 
@@ -95,12 +96,11 @@ export async function eraseAsPerson(db: Db, receipt: string): Promise<Erasure | 
       await tx.query('update help_requests set erasure_requested_at = coalesce(erasure_requested_at, now()) where id = $1', [opened.requestId]);
       return { kind: 'requested', view: await viewOf(tx, { ...opened, erasureRequested: true }) };
     }
-    await tx.query('delete from messages where request_id = $1', [opened.requestId]);
-    await destroyVaultKeys(tx, opened.vault.vaultId);
+    await shredVault(tx, null, opened.vault.id);
     await tx.query(
-      `update help_requests set content = null, status = 'closed', erasure_requested_at = now(), waiting_since = null,
-         lookup_hash = $2, updated_at = now() where id = $1`,
-      [opened.requestId, randomBytes(32)],
+      `update help_requests set content = null, status = 'erased', urgent = null, needs = null, country = null, language = null,
+         erasure_requested_at = now(), waiting_since = null, lookup_hash = $2, receipt_key_salt = $3, updated_at = now() where id = $1`,
+      [opened.requestId, randomBytes(32), randomBytes(16)],
     );
     return { kind: 'erased' };
   });

@@ -68,7 +68,7 @@ export function StatusPage({ t, lang, view, receipt, notice, error, replyWithinH
                 {message.author === 'staff' ? t('status.team') : t('status.you')} · {formatDateTime(lang, message.at)}
               </span>
               <br />
-              {message.body}
+              {message.body ?? <em>{t('status.unverified')}</em>}
             </li>
           ))}
         </ul>

@@ -2,6 +2,8 @@ import { defineMessages } from '../i18n/define.ts';
 
 export const triageMessages = defineMessages({
   en: {
+    'triage.status.erased': 'erased by the person',
+    'triage.unverified': 'This could not be verified: it was changed outside Beside.',
     'triage.share': 'Give a coordinator access',
     'triage.share.hint': 'Requests are sealed to the coordinators of the day they arrive. A coordinator who joined later needs a colleague to share them.',
     'triage.share.one': 'Share this request',
@@ -62,6 +64,8 @@ export const triageMessages = defineMessages({
     'triage.contentMoved': 'The details moved into the case.',
   },
   ru: {
+    'triage.status.erased': 'стёрта по просьбе человека',
+    'triage.unverified': 'Не удалось проверить: это изменили в обход Beside.',
     'triage.share': 'Дать доступ координатору',
     'triage.share.hint': 'Просьбы запечатываются для координаторов, которые были в команде в день их получения. Координатору, пришедшему позже, доступ даёт коллега.',
     'triage.share.one': 'Поделиться этой просьбой',
@@ -122,6 +126,8 @@ export const triageMessages = defineMessages({
     'triage.contentMoved': 'Подробности перенесены в дело.',
   },
   nl: {
+    'triage.status.erased': 'gewist op verzoek van de persoon',
+    'triage.unverified': 'Dit kon niet worden gecontroleerd: het is buiten Beside om gewijzigd.',
     'triage.share': 'Een coördinator toegang geven',
     'triage.share.hint': 'Verzoeken worden versleuteld voor de coördinatoren van de dag waarop ze binnenkomen. Een coördinator die later kwam, krijgt toegang via een collega.',
     'triage.share.one': 'Dit verzoek delen',

@@ -5,11 +5,12 @@ import { dbOf, type App, type AppEnv } from '../web/context.ts';
 import { route, staff } from '../web/route.ts';
 import { staffPage, Csrf } from '../web/layout.tsx';
 import { notFound } from '../web/errors.ts';
+import { listCases } from '../cases/case-file.ts';
 import { staffOf } from '../auth/access.ts';
-import { CASE_ROLES } from '../auth/roles.ts';
+import { CASE_ROLES, TRIAGE_ROLES, mayTriage } from '../auth/roles.ts';
 import { listUsers } from '../auth/users.ts';
 import { COUNTRIES, NEEDS, REQUEST_STATUSES, countryName } from './needs.ts';
-import { changeRequestStatus, listInbox, openRequest, queueCounts, replyToRequest, shareRequest, shareRequests, caseOfRequest } from './triage.ts';
+import { changeRequestStatus, listInbox, openRequest, queueCounts, replyToRequest, shareRequest, shareRequests } from './triage.ts';
 import { ContentFacts, Conversation, InboxPage, NeedTags, ReplyForm, ShareForm, StatusForm, shortRef } from './triage-views.tsx';
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
@@ -44,7 +45,9 @@ async function requestPage(c: Context<AppEnv>, id: string) {
   const db = dbOf(c);
   const opened = await db.transaction((tx) => openRequest(tx, me, id));
   if (!opened) throw notFound();
+  const triage = mayTriage(me.roles);
   const users = await listUsers(db);
+  const joinable = triage && !opened.summary.caseId ? await listCases(db, { memberId: me.userId }) : [];
   const names = new Map(users.map((user) => [user.id, user.displayName]));
   const { summary } = opened;
   const assignable = users.filter((user) => user.active && user.roles.some((role) => CASE_ROLES.includes(role)));
@@ -66,22 +69,44 @@ async function requestPage(c: Context<AppEnv>, id: string) {
       </p>
       <p class="meta">
         {t('triage.request.received')}: {formatDateTime(lang, summary.createdAt)} · {summary.country ? countryName(lang, summary.country) : t('triage.unknownCountry')} ·{' '}
-        {summary.language.toUpperCase()} · {t(`triage.status.${summary.status}`)}
+        {summary.language?.toUpperCase() ?? '—'} · {t(`triage.status.${summary.status}`)}
       </p>
       {summary.caseId && (
         <p>
           {t('triage.request.case')} <a href={`/staff/cases/${summary.caseId}`}>{t('cases.open')}</a>
         </p>
       )}
-      {opened.content ? <ContentFacts t={t} content={opened.content} /> : <p class="meta">{t('triage.contentMoved')}</p>}
+      {!opened.content ? (
+        <p class="meta">{t('triage.contentMoved')}</p>
+      ) : opened.content.ok ? (
+        <ContentFacts t={t} content={opened.content.value} />
+      ) : (
+        <p class="error">{t('triage.unverified')}</p>
+      )}
       <h2>{t('triage.conversation')}</h2>
       <Conversation t={t} lang={lang} messages={opened.messages} names={names} />
       <ReplyForm t={t} staff={me} action={`${base}/reply`} />
-      <StatusForm t={t} staff={me} action={`${base}/status`} status={summary.status} />
-      {me.roles.includes('coordinator') && (
+      {triage && summary.status !== 'erased' && <StatusForm t={t} staff={me} action={`${base}/status`} status={summary.status} />}
+      {triage && !summary.caseId && (
         <ShareForm t={t} staff={me} action={`${base}/share`} colleagues={otherCoordinators(users, me.userId)} all={false} />
       )}
-      {!summary.caseId && me.roles.includes('coordinator') && (
+      {joinable.length > 0 && (
+        <form method="post" action={`${base}/join`} class="card">
+          <Csrf staff={me} />
+          <h2>{t('cases.join.title')}</h2>
+          <p class="hint">{t('cases.join.explain')}</p>
+          <label for="join-case">{t('cases.join.case')}</label>
+          <select id="join-case" name="case" required>
+            {joinable.map((item) => (
+              <option value={item.id}>{item.pseudonym}</option>
+            ))}
+          </select>
+          <div class="actions">
+            <button type="submit" class="secondary">{t('cases.join.submit')}</button>
+          </div>
+        </form>
+      )}
+      {!summary.caseId && triage && (
         <form method="post" action={`${base}/case`} class="card">
           <Csrf staff={me} />
           <h2>{t('cases.make.title')}</h2>
@@ -107,16 +132,10 @@ function otherCoordinators(users: Awaited<ReturnType<typeof listUsers>>, me: str
   return users.filter((user) => user.active && user.id !== me && user.roles.includes('coordinator'));
 }
 
-/** A reply sent from a case page returns there. */
-async function caseAddress(c: Context<AppEnv>, requestId: string): Promise<string> {
-  const caseId = await caseOfRequest(dbOf(c), requestId);
-  return caseId ? `/staff/cases/${caseId}` : `/staff/requests/${requestId}`;
-}
-
 export function registerTriage(app: App): void {
-  route(app, 'GET', '/staff', staff(), async (c) => {
+  route(app, 'GET', '/staff', staff('any'), async (c) => {
     const me = staffOf(c);
-    if (!me.roles.includes('coordinator')) return c.redirect('/staff/cases', 303);
+    if (!mayTriage(me.roles)) return c.redirect('/staff/cases', 303);
     const query = inboxQuery.parse(c.req.query());
     const filter = { ...query, status: query.status ?? ('open' as const) };
     const db = dbOf(c);
@@ -142,20 +161,23 @@ export function registerTriage(app: App): void {
   route(app, 'POST', '/staff/requests/:id/reply', staff(...CASE_ROLES), async (c) => {
     const id = idParam(c);
     const form = replyForm.safeParse(await c.req.parseBody());
-    const back = c.req.query('back') === 'case' ? await caseAddress(c, id) : `/staff/requests/${id}`;
-    if (!form.success) return c.redirect(`${back}?done=noreply`, 303);
-    if (!(await replyToRequest(dbOf(c), staffOf(c), id, form.data.body))) throw notFound();
+    // The answer names a case only after the reply was accepted: a refused post must not tell
+    // someone outside the team which case a request became.
+    if (!form.success) return c.redirect(`/staff/requests/${id}?done=noreply`, 303);
+    const sent = await replyToRequest(dbOf(c), staffOf(c), id, form.data.body);
+    if (!sent) throw notFound();
+    const back = c.req.query('back') === 'case' && sent.caseId ? `/staff/cases/${sent.caseId}` : `/staff/requests/${id}`;
     return c.redirect(`${back}?done=replied`, 303);
   });
 
-  route(app, 'POST', '/staff/requests/share', staff('coordinator'), async (c) => {
+  route(app, 'POST', '/staff/requests/share', staff(...TRIAGE_ROLES), async (c) => {
     const form = shareForm.safeParse(await c.req.parseBody());
     if (!form.success) throw notFound();
     const count = await shareRequests(dbOf(c), staffOf(c), form.data.user);
     return c.redirect(`/staff?shared=${count}`, 303);
   });
 
-  route(app, 'POST', '/staff/requests/:id/share', staff('coordinator'), async (c) => {
+  route(app, 'POST', '/staff/requests/:id/share', staff(...TRIAGE_ROLES), async (c) => {
     const id = idParam(c);
     const form = shareForm.safeParse(await c.req.parseBody());
     if (!form.success) throw notFound();
@@ -164,7 +186,7 @@ export function registerTriage(app: App): void {
     return c.redirect(`/staff/requests/${id}?shared=${count}`, 303);
   });
 
-  route(app, 'POST', '/staff/requests/:id/status', staff('coordinator'), async (c) => {
+  route(app, 'POST', '/staff/requests/:id/status', staff(...TRIAGE_ROLES), async (c) => {
     const id = idParam(c);
     const form = statusForm.safeParse(await c.req.parseBody());
     if (!form.success) throw notFound();

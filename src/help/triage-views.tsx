@@ -100,7 +100,7 @@ export function InboxPage({ t, lang, requests, counts, filter }: Props & { reque
                     <NeedTags t={t} needs={request.needs} urgent={request.urgent} />
                   </td>
                   <td>{request.country ? countryName(lang, request.country) : t('triage.unknownCountry')}</td>
-                  <td>{request.language.toUpperCase()}</td>
+                  <td>{request.language?.toUpperCase() ?? '—'}</td>
                   <td>{t(`triage.status.${request.status}`)}</td>
                   <td>{request.waitingSince ? waited(t, request.waitingSince) : <span class="meta">{t('triage.answered')}</span>}</td>
                 </tr>
@@ -141,7 +141,7 @@ export function Conversation({ t, lang, messages, names }: Props & { messages: O
             {message.staffUserId ? (names.get(message.staffUserId) ?? '—') : t('triage.person')} · {formatDateTime(lang, message.at)}
           </span>
           <br />
-          {message.body}
+          {message.body ?? <em class="error">{t('triage.unverified')}</em>}
         </li>
       ))}
     </ul>

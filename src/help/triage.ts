@@ -1,11 +1,12 @@
 import type { Db, Queryable } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
-import { grantVault, hasGrant, openVaultAsUser, type KeyHolder, type OpenVault } from '../crypto/vaults.ts';
-import { findUserById } from '../auth/users.ts';
+import type { Principal } from '../crypto/principals.ts';
+import { grantVault, hasGrant, openVaultAsUser, rotateVault, type KeyHolder, type Opened, type Vault } from '../crypto/vaults.ts';
+import { findUserById, isConfirmedCoordinator, userPrincipal } from '../auth/users.ts';
 import type { Lang } from '../i18n/lang.ts';
-import { openContent, type RequestContent } from './content.ts';
+import { requestContentField, requestContentSchema, type RequestContent } from './content.ts';
 import { addMessage, listMessages, type Message } from './conversation.ts';
-import type { Need, RequestStatus } from './needs.ts';
+import type { Need, RequestStatus, StoredRequestStatus } from './needs.ts';
 
 /** The plain metadata triage works with; nothing here needs a vault. */
 export type RequestSummary = {
@@ -13,8 +14,8 @@ export type RequestSummary = {
   urgent: boolean;
   needs: Need[];
   country: string | null;
-  language: Lang;
-  status: RequestStatus;
+  language: Lang | null;
+  status: StoredRequestStatus;
   createdAt: Date;
   waitingSince: Date | null;
   caseId: string | null;
@@ -23,11 +24,11 @@ export type RequestSummary = {
 
 type SummaryRow = {
   id: string;
-  urgent: boolean;
-  needs: Need[];
+  urgent: boolean | null;
+  needs: Need[] | null;
   country: string | null;
-  language: Lang;
-  status: RequestStatus;
+  language: Lang | null;
+  status: StoredRequestStatus;
   created_at: Date;
   waiting_since: Date | null;
   case_id: string | null;
@@ -39,8 +40,8 @@ const SUMMARY = 'id, urgent, needs, country, language, status, created_at, waiti
 function toSummary(row: SummaryRow): RequestSummary {
   return {
     id: row.id,
-    urgent: row.urgent,
-    needs: row.needs,
+    urgent: row.urgent ?? false,
+    needs: row.needs ?? [],
     country: row.country,
     language: row.language,
     status: row.status,
@@ -86,7 +87,7 @@ export async function queueCounts(db: Queryable): Promise<QueueCounts> {
   return row ?? { new: 0, waiting: 0, urgent: 0 };
 }
 
-export type OpenedRequest = { summary: RequestSummary; vault: OpenVault; content: RequestContent | null; messages: Message[] };
+export type OpenedRequest = { summary: RequestSummary; vault: Vault; content: Opened<RequestContent> | null; messages: Message[] };
 
 /**
  * Opens a request for a staff member: only with a grant to its vault (a missing grant and a
@@ -103,19 +104,20 @@ export async function openRequest(tx: Queryable, holder: KeyHolder, requestId: s
   return {
     summary: toSummary(row),
     vault,
-    content: row.content ? openContent(vault.key, 'help_requests', row.id, row.content) : null,
+    content: row.content ? vault.tryOpen(requestContentField, row, row.content, requestContentSchema) : null,
     messages: await listMessages(tx, vault, row.id, false),
   };
 }
 
-export async function replyToRequest(db: Db, holder: KeyHolder, requestId: string, body: string): Promise<boolean> {
+/** A reply from the team; answers the request's case (if any) for the page to return to, or null when refused. */
+export async function replyToRequest(db: Db, holder: KeyHolder, requestId: string, body: string): Promise<{ caseId: string | null } | null> {
   return db.transaction(async (tx) => {
     const opened = await openRequest(tx, holder, requestId);
-    if (!opened) return false;
+    if (!opened) return null;
     await addMessage(tx, opened.vault, requestId, { kind: 'staff', userId: holder.userId }, body);
     await tx.query("update help_requests set status = 'triage' where id = $1 and status = 'new'", [requestId]);
     await appendAudit(tx, holder.userId, { kind: 'request.replied', requestId });
-    return true;
+    return { caseId: opened.summary.caseId };
   });
 }
 
@@ -129,16 +131,17 @@ export async function erasureRequested(tx: Queryable, requestId: string): Promis
   return rows.length > 0;
 }
 
-export async function caseOfRequest(db: Queryable, requestId: string): Promise<string | null> {
-  const [row] = await db.query<{ case_id: string | null }>('select case_id from help_requests where id = $1', [requestId]);
-  return row?.case_id ?? null;
+/** The requests that are part of a case, oldest first (a case may join several of one person's requests). */
+export async function requestsOfCase(tx: Queryable, caseId: string): Promise<RequestSummary[]> {
+  const rows = await tx.query<SummaryRow>(`select ${SUMMARY} from help_requests where case_id = $1 order by created_at`, [caseId]);
+  return rows.map(toSummary);
 }
 
 /** Changing the status needs the same grant as reading the request. */
 export async function changeRequestStatus(db: Db, holder: KeyHolder, requestId: string, status: RequestStatus): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const [row] = await tx.query<{ status: RequestStatus; vault_id: string }>('select status, vault_id from help_requests where id = $1 for update', [requestId]);
-    if (!row || !(await openVaultAsUser(tx, holder, row.vault_id, 'request.status'))) return false;
+    const [row] = await tx.query<{ status: StoredRequestStatus; vault_id: string }>('select status, vault_id from help_requests where id = $1 for update', [requestId]);
+    if (!row || row.status === 'erased' || !(await openVaultAsUser(tx, holder, row.vault_id, 'request.status'))) return false;
     if (row.status === status) return true;
     await tx.query('update help_requests set status = $2, updated_at = now() where id = $1', [requestId, status]);
     await appendAudit(tx, holder.userId, { kind: 'request.status_changed', requestId, from: row.status, to: status });
@@ -147,11 +150,48 @@ export async function changeRequestStatus(db: Db, holder: KeyHolder, requestId: 
 }
 
 /**
- * Hands a request's content over to a new case (cases/ calls this inside its transaction): the
- * request keeps its conversation vault, its own copy of the content is removed.
+ * Moves a request into a case (cases/ calls this inside its transaction, with the request
+ * locked): the conversation follows the case. Its vault is rotated so that only the case team,
+ * the receipt holder and the recovery key hold the new key; coordinators who were sealed the
+ * request when it arrived but are not on the team cannot read or write it any more. The request's
+ * own copy of what the person wrote is removed and handed to the case. Null when the holder may
+ * not open the request, or it already belongs to a case.
  */
-export async function releaseRequestToCase(tx: Queryable, requestId: string, caseId: string): Promise<void> {
+export async function moveRequestIntoCase(
+  tx: Queryable,
+  holder: KeyHolder,
+  requestId: string,
+  caseId: string,
+  team: Principal[],
+): Promise<{ summary: RequestSummary; content: RequestContent } | null> {
+  const opened = await openRequest(tx, holder, requestId);
+  if (!opened || opened.summary.caseId || opened.summary.status === 'erased') return null;
+  const content = opened.content?.ok ? opened.content.value : {};
   await tx.query("update help_requests set case_id = $2, content = null, status = 'accepted', updated_at = now() where id = $1", [requestId, caseId]);
+  const outsideTeam = (principal: { kind: string }) => principal.kind === 'receipt' || principal.kind === 'recovery';
+  await rotateVault(tx, holder.userId, opened.vault, outsideTeam, team);
+  return { summary: opened.summary, content };
+}
+
+/** Opens the conversation vaults of a case's requests for a team member (null for those they do not hold). */
+export async function openConversation(tx: Queryable, holder: KeyHolder, requestId: string): Promise<OpenedRequest | null> {
+  return openRequest(tx, holder, requestId);
+}
+
+/** Seals a case's conversations to a colleague joining the team, by a member who holds them. */
+export async function shareConversation(tx: Queryable, holder: KeyHolder, requestId: string, colleague: Principal): Promise<boolean> {
+  const [row] = await tx.query<{ vault_id: string }>('select vault_id from help_requests where id = $1', [requestId]);
+  if (!row) return false;
+  const vault = await openVaultAsUser(tx, holder, row.vault_id, 'request.share');
+  return vault ? grantVault(tx, holder.userId, vault, colleague) : false;
+}
+
+/** Takes a colleague off a case's conversations: their copy of the key is removed and the key replaced. */
+export async function withdrawConversation(tx: Queryable, holder: KeyHolder, requestId: string, userId: string): Promise<void> {
+  const [row] = await tx.query<{ vault_id: string }>('select vault_id from help_requests where id = $1', [requestId]);
+  if (!row) return;
+  const vault = await openVaultAsUser(tx, holder, row.vault_id, 'request.rotate');
+  if (vault) await rotateVault(tx, holder.userId, vault, (principal) => !(principal.kind === 'user' && principal.ref === userId));
 }
 
 /**
@@ -162,10 +202,11 @@ export async function releaseRequestToCase(tx: Queryable, requestId: string, cas
 export async function shareRequests(db: Db, holder: KeyHolder, colleagueId: string, onlyRequestId?: string): Promise<number> {
   return db.transaction(async (tx) => {
     const colleague = await findUserById(tx, colleagueId);
-    if (!colleague?.active || !colleague.roles.includes('coordinator')) return 0;
+    if (!colleague?.active || !(await isConfirmedCoordinator(tx, colleague.id))) return 0;
+    // Requests that became cases belong to their case team: only open requests are shared here.
     const rows = await tx.query<{ vault_id: string }>(
       `select vault_id from help_requests
-       where ($1::uuid is null and status in ('new', 'triage', 'accepted')) or id = $1::uuid order by created_at`,
+       where case_id is null and status in ('new', 'triage') and ($1::uuid is null or id = $1::uuid) order by created_at`,
       [onlyRequestId ?? null],
     );
     let shared = 0;
@@ -174,8 +215,7 @@ export async function shareRequests(db: Db, holder: KeyHolder, colleagueId: stri
       if (!(await hasGrant(tx, row.vault_id, holder.userId)) || (await hasGrant(tx, row.vault_id, colleague.id))) continue;
       const vault = await openVaultAsUser(tx, holder, row.vault_id, 'request.share');
       if (!vault) continue;
-      await grantVault(tx, holder.userId, vault, { userId: colleague.id, publicKey: colleague.publicKey });
-      shared++;
+      if (await grantVault(tx, holder.userId, vault, userPrincipal(colleague))) shared++;
     }
     return shared;
   });

@@ -3,11 +3,11 @@ import { bodyLimit } from 'hono/body-limit';
 import { compress } from 'hono/compress';
 import { isLang, pickLanguage, translator } from '../i18n/index.ts';
 import type { App, AppEnv, Deps } from './context.ts';
-import { AppError } from './errors.ts';
+import { AppError, isUniqueViolation } from './errors.ts';
 import { securityHeaders } from './headers.ts';
 import { PublicLayout, renderPage, staffPage } from './layout.tsx';
 import { registerStatic } from './static.ts';
-import { MACHINE, route } from './route.ts';
+import { machine, route } from './route.ts';
 import { registerHelp } from '../help/routes.tsx';
 import { registerAuth } from '../auth/routes.tsx';
 import { registerCases } from '../cases/routes.tsx';
@@ -39,7 +39,7 @@ export function createApp(deps: Deps): App {
   );
 
   registerStatic(app);
-  route(app, 'GET', '/api/health', MACHINE, async (c) => {
+  route(app, 'GET', '/api/health', machine({ verify: 'open', why: 'health check for load balancers and monitoring' }), async (c) => {
     await deps.db.query('select 1');
     return c.json({ ok: true });
   });
@@ -50,6 +50,12 @@ export function createApp(deps: Deps): App {
   app.notFound((c) => renderError(c, new AppError('not_found')));
   app.onError((error, c) => {
     if (error instanceof AppError) return renderError(c, error);
+    // Two people acting on one record at once: the database kept its invariant, and the loser
+    // is told to try again rather than shown a failure of ours.
+    if (isUniqueViolation(error)) {
+      console.error(`[beside] ${c.req.method} ${c.req.routePath}: conflict (23505)`);
+      return renderError(c, new AppError('conflict'));
+    }
     // Logs carry the error's kind and place, never its message (a database error may quote the
     // values it refused), the request's content or the person's address.
     const code = (error as { code?: unknown }).code;
@@ -65,6 +71,8 @@ function renderError(c: Parameters<Parameters<App['onError']>[0]>[1], error: App
   const lang = c.get('lang');
   const message = error ? t(`web.error.${error.code}`) : t('web.error.internal');
   const status = error ? error.status : 500;
+  // Machines get a stable code, not a page.
+  if (c.req.path.startsWith('/api/')) return c.json({ error: error ? error.code : 'internal' }, status);
   const body = (
     <>
       <h1>{t('web.error.title')}</h1>

@@ -3,7 +3,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { Lang, Translate } from '../i18n/index.ts';
 import type { Role } from '../auth/roles.ts';
-import type { KeyPair } from '../crypto/primitives.ts';
+import type { KeyPair } from '../crypto/vaults.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
 export type Deps = {

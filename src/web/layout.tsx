@@ -5,7 +5,7 @@ import type { AppEnv, StaffSession } from './context.ts';
 import { assetUrl } from './static.ts';
 
 /** Renders a full page: hono/jsx escapes every value, and we add the doctype it leaves out. */
-export type PageStatus = 200 | 400 | 403 | 404 | 413 | 429 | 500;
+export type PageStatus = 200 | 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500;
 
 export function renderPage(c: Context<AppEnv>, page: Child, status: PageStatus = 200) {
   return c.html(`<!DOCTYPE html>${String(page)}`, status);
@@ -109,6 +109,7 @@ export function StaffLayout(props: StaffProps) {
                     <a href="/staff">{t('staff.nav.inbox')}</a>
                   </li>
                 )}
+                {triage && <li><a href="/staff/coordinators">{t('auth.coordinators.title')}</a></li>}
                 <li>
                   <a href="/staff/cases">{t('staff.nav.cases')}</a>
                 </li>

@@ -33,6 +33,12 @@ export class RateLimiter {
     return current !== undefined && current.resetAt > this.now() && current.count >= limit;
   }
 
+  /** Takes back one attempt of the current window: one that turned out to be no failure. */
+  refund(key: string): void {
+    const current = this.windows.get(key);
+    if (current && current.resetAt > this.now() && current.count > 0) current.count -= 1;
+  }
+
   private sweep(now: number) {
     for (const [key, window] of this.windows) if (window.resetAt <= now) this.windows.delete(key);
   }

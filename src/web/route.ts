@@ -1,24 +1,51 @@
-import type { Handler } from 'hono';
-import type { Role } from '../auth/roles.ts';
+import type { Context, Handler, MiddlewareHandler } from 'hono';
+import { isRole, type Role } from '../auth/roles.ts';
 import { requireStaff } from '../auth/access.ts';
 import type { App, AppEnv } from './context.ts';
+import { AppError } from './errors.ts';
 import { checkSameOrigin } from './same-origin.ts';
+
+/**
+ * How a machine route knows its caller before its handler runs: a check of the request (a
+ * payment webhook's signature, say) that answers true to let it through, or 'open' with the
+ * reason the route needs no check (a health check).
+ */
+export type MachineVerifier = (c: Context<AppEnv>) => boolean | Promise<boolean>;
 
 /** Who may call a route. Every route declares one; nothing is reachable without it. */
 export type Access =
   /** anyone; sets and reads no cookie */
   | { kind: 'public' }
-  /** machines: health checks, payment webhooks */
-  | { kind: 'machine' }
+  /** machines under /api/: health checks, payment webhooks; each names how it verifies its caller */
+  | { kind: 'machine'; verify: MachineVerifier | 'open'; why?: string }
   /** a staff member on the way in: login, second factor, setup and invitation links */
   | { kind: 'signing-in' }
   /** a signed-in staff member holding one of the roles ('any' for every staff member) */
   | { kind: 'staff'; roles: readonly Role[] | 'any' };
 
 export const PUBLIC: Access = { kind: 'public' };
-export const MACHINE: Access = { kind: 'machine' };
 export const SIGNING_IN: Access = { kind: 'signing-in' };
-export const staff = (...roles: Role[]): Access => ({ kind: 'staff', roles: roles.length ? roles : 'any' });
+
+/** A list of roles that is not known to be empty: `staff()` does not compile. */
+type NamesARole<R extends readonly Role[]> = R extends readonly [] ? readonly [never] : R;
+
+/**
+ * Staff holding one of the roles, or `staff('any')` for every signed-in staff member. Naming no
+ * role is refused, here and by the registry: a forgotten list must not open a route to everyone.
+ */
+export function staff(everyone: 'any'): Access;
+export function staff<const R extends readonly Role[]>(...roles: NamesARole<R>): Access;
+export function staff(...roles: readonly string[]): Access {
+  if (roles.length === 1 && roles[0] === 'any') return { kind: 'staff', roles: 'any' };
+  const access: Access = { kind: 'staff', roles: roles as Role[] };
+  checkStaffRoles(access.roles);
+  return access;
+}
+
+/** A machine route and how it verifies its caller; an open one says why it may be. */
+export function machine(check: { verify: 'open'; why: string } | { verify: MachineVerifier; why?: string }): Access {
+  return { kind: 'machine', ...check };
+}
 
 export type RouteRecord = { method: 'GET' | 'POST'; path: string; access: Access };
 
@@ -30,11 +57,86 @@ export function routesOf(app: App): RouteRecord[] {
 }
 
 export function route(app: App, method: 'GET' | 'POST', path: string, access: Access, handler: Handler<AppEnv>): void {
+  checkAccess(method, path, access);
   const records = registry.get(app) ?? [];
   records.push({ method, path, access });
   registry.set(app, records);
-  const guards: Handler<AppEnv>[] = [];
-  if (method === 'POST' && access.kind !== 'machine') guards.push(checkSameOrigin);
+  app.on(method, path, ...(guardsFor(method, access) as []), handler);
+}
+
+function guardsFor(method: 'GET' | 'POST', access: Access): MiddlewareHandler<AppEnv>[] {
+  if (access.kind === 'machine') return access.verify === 'open' ? [] : [verifyMachine(access.verify)];
+  const guards: MiddlewareHandler<AppEnv>[] = [];
+  if (method === 'POST') guards.push(checkSameOrigin, readForm);
   if (access.kind === 'staff') guards.push(requireStaff(access.roles));
-  app.on(method, path, ...(guards as []), handler);
+  return guards;
+}
+
+/** The registry's rules: a route whose access is incomplete or at the wrong address does not exist. */
+function checkAccess(method: string, path: string, access: Access): void {
+  const where = `${method} ${path}`;
+  const underApi = path === '/api' || path.startsWith('/api/');
+  if (access.kind === 'machine') {
+    if (!underApi) throw new Error(`${where}: machine routes live under /api/.`);
+    const { verify, why } = access as { verify?: unknown; why?: unknown };
+    if (typeof verify !== 'function' && verify !== 'open') {
+      throw new Error(`${where}: a machine route declares how it verifies its caller: machine({ verify: check }) or machine({ verify: 'open', why }).`);
+    }
+    if (verify === 'open' && (typeof why !== 'string' || why.trim() === '')) throw new Error(`${where}: an open machine route says why it may be open.`);
+    return;
+  }
+  if (underApi) throw new Error(`${where}: only machine routes live under /api/.`);
+  if (access.kind === 'staff') checkStaffRoles(access.roles, where);
+  else if (access.kind !== 'public' && access.kind !== 'signing-in') throw new Error(`${where}: unknown access ${JSON.stringify(access)}.`);
+}
+
+function checkStaffRoles(roles: readonly Role[] | 'any', where = 'staff()'): void {
+  if (roles === 'any') return;
+  if (!Array.isArray(roles) || roles.length === 0) {
+    throw new Error(`${where}: a staff route names the roles that may call it, or says staff('any') for every staff member.`);
+  }
+  const unknown = roles.filter((role) => !isRole(role));
+  if (unknown.length > 0) throw new Error(`${where}: unknown roles ${unknown.join(', ')}.`);
+}
+
+/** Runs a machine route's verifier before its handler; a caller it refuses gets 401 and nothing else. */
+function verifyMachine(verify: MachineVerifier): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (!(await verify(c))) throw new AppError('unauthorized');
+    await next();
+  };
+}
+
+/**
+ * Parses a form post once, before any guard or handler reads it (Hono keeps the result, a
+ * failure included): a body that is not a well-formed form is the caller's mistake, a 400, and
+ * never reaches a handler. Browsers never send broken percent-encoding or invalid UTF-8, so
+ * those are refused too rather than read as replacement characters.
+ */
+const readForm: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+  try {
+    if (type === 'application/x-www-form-urlencoded') checkUrlEncoded(new Uint8Array(await c.req.arrayBuffer()));
+    await c.req.parseBody();
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError('bad_request');
+  }
+  await next();
+};
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+function checkUrlEncoded(bytes: Uint8Array): void {
+  // Both throw on what a browser never sends: bytes that are not UTF-8, a stray or broken %.
+  for (const part of strictUtf8.decode(bytes).split(/[&=]/)) decodeURIComponent(part.replace(/\+/g, ' '));
+}
+
+/** A machine route's JSON body; what does not parse is the caller's mistake, a 400. */
+export async function jsonBody(c: Context<AppEnv>): Promise<unknown> {
+  try {
+    return await c.req.json();
+  } catch {
+    throw new AppError('bad_request');
+  }
 }

@@ -58,7 +58,7 @@ before(async () => {
   assert.equal(made.status, 303);
   const caseId = /\/staff\/cases\/([0-9a-f-]{36})/.exec(made.location ?? '')?.[1];
   assert.ok(caseId, 'making the case redirects to its page');
-  assert.equal((await adminBrowser.staffPost(`/staff/cases/${caseId}/notes`, { body: markers.caseNote })).status, 303);
+  assert.equal((await adminBrowser.staffPost(`/staff/cases/${caseId}/notes`, { part: 'core', body: markers.caseNote })).status, 303);
 });
 
 after(() => t?.close());
@@ -80,7 +80,7 @@ async function verifyAfter(tamper: (tx: Queryable) => Promise<void>): Promise<Au
 class RolledBack extends Error {}
 
 async function lastSeq(tx: Queryable): Promise<number> {
-  const [row] = await tx.query<{ seq: string | number }>('select max(seq) as seq from audit_events');
+  const [row] = await tx.query<{ seq: bigint }>('select max(seq) as seq from audit_events');
   return Number(row!.seq);
 }
 
@@ -157,7 +157,7 @@ describe('the audit log', () => {
   test('entries carry ids and codes, never what the person or the team wrote', async () => {
     const rows = await t.db.query('select * from audit_events');
     const dump = JSON.stringify(rows, (_key, value: unknown) =>
-      value instanceof Uint8Array ? Buffer.from(value).toString('latin1') : value,
+      value instanceof Uint8Array ? Buffer.from(value).toString('latin1') : typeof value === 'bigint' ? value.toString() : value,
     );
     for (const [field, value] of Object.entries(markers)) {
       assert.ok(!dump.includes(value), `the audit log contains the ${field}`);
@@ -179,7 +179,11 @@ describe('the audit log', () => {
   test('the administrator\'s audit page says whether the chain is intact', async () => {
     const intact = await adminBrowser.get('/staff/audit');
     assert.equal(intact.status, 200);
-    assertShows(intact, en('auth.audit.ok', { count: (await verifyAudit(t.db)).entries }), 'the audit page');
+    const verdict = await verifyAudit(t.db);
+    assertShows(intact, en('auth.audit.ok', { count: verdict.entries }), 'the audit page');
+    // ...and its count and head, to be kept somewhere else.
+    assertShows(intact, en('auth.audit.head', { count: verdict.entries, seq: verdict.head!.seq }), 'the audit page');
+    assertShows(intact, verdict.head!.hash, 'the audit page');
     // This last test tampers for real: the page must now say so.
     await t.db.query("update audit_events set detail = '{}' where seq = 2");
     const broken = await adminBrowser.get('/staff/audit');

@@ -52,6 +52,10 @@ before(async () => {
 
 after(() => t?.close());
 
+/** The parts of the case the viewer holds, as the page declares them. */
+const partsOf = (page: Page) => /data-parts="([^"]*)"/.exec(page.html)?.[1];
+/** One part's notes on the case page. */
+const partSection = (page: Page, part: string) => new RegExp(`<section data-part="${part}">([\\s\\S]*?)</section>`).exec(page.html)?.[1] ?? '';
 const caseRows = (page: Page) => [...page.html.matchAll(/<tr data-case="([0-9a-f-]{36})">([\s\S]*?)<\/tr>/g)].map(([, id, row]) => ({ id: id!, row: row! }));
 
 describe('making a case from a request', () => {
@@ -104,14 +108,34 @@ describe('making a case from a request', () => {
     const again = await coordinator.staffPost(`/staff/requests/${requestId}/case`, { assignee: caseworkerUser.id });
     assert.equal(again.status, 303);
     assert.equal(again.location?.split('?')[0], casePath);
-    assert.equal(await countRows(t.db, 'cases', 'request_id = $1', [requestId]), 1);
+    assert.equal(await countRows(t.db, 'help_requests', 'id = $1 and case_id = $2', [requestId, caseId]), 1);
+    assert.equal(await countRows(t.db, 'cases'), 1, 'no second case');
+  });
+
+  test('the team starts with the coordinator and the caseworker, each in their role', async () => {
+    const team = await t.db.query<{ user_id: string; role: string }>('select user_id, role from case_members where case_id = $1 order by role', [caseId]);
+    assert.deepEqual(
+      team.map((member) => member.role),
+      ['caseworker', 'coordinator'],
+    );
+    assert.equal(team.find((member) => member.role === 'caseworker')?.user_id, caseworkerUser.id);
+    const [row] = await t.db.query<{ origin: string }>('select origin from cases where id = $1', [caseId]);
+    assert.equal(row?.origin, 'request');
+  });
+
+  test('only a caseworker (or a coordinator) can be named to follow a new case', async () => {
+    const other = await submitHelp(t, 'ru', { needs: ['clothing'] });
+    const refused = await coordinator.staffPost(`/staff/requests/${other.requestId}/case`, { assignee: lawyerUser.id });
+    assert.equal(refused.status, 404, 'a lawyer cannot be the caseworker');
+    assert.equal(await countRows(t.db, 'help_requests', 'id = $1 and case_id is null', [other.requestId]), 1, 'the request is not a case');
   });
 });
 
 describe('working on the case', () => {
   test('the caseworker finds it under "My cases" and reads it', async () => {
     const other = await submitHelp(t, 'ru', { needs: ['clothing'] });
-    const otherCase = await coordinator.staffPost(`/staff/requests/${other.requestId}/case`, { assignee: lawyerUser.id });
+    const otherCaseworker = await createStaff(t.db, { login: 'casecw2', roles: ['caseworker'] });
+    const otherCase = await coordinator.staffPost(`/staff/requests/${other.requestId}/case`, { assignee: otherCaseworker.id });
     assert.equal(otherCase.status, 303);
 
     const mine = await caseworker.get('/staff/cases');
@@ -126,17 +150,35 @@ describe('working on the case', () => {
 
   test('the caseworker adds a note; an empty note is not saved', async () => {
     const note = marker('note');
-    const saved = await caseworker.staffPost(`${casePath}/notes`, { body: note });
+    const saved = await caseworker.staffPost(`${casePath}/notes`, { body: note, part: 'core' });
     assert.equal(saved.status, 303);
     assert.equal(saved.location, `${casePath}?done=note`);
     const page = await caseworker.get(saved.location!);
     assertShows(page, en('cases.note.saved'), 'the case page');
-    assertShows(page, note, 'the case page');
+    assertShows(partSection(page, 'core'), note, 'the core part of the case page');
     assertShows(page, 'Carla Caseworker', 'the note\'s author');
-    const empty = await caseworker.staffPost(`${casePath}/notes`, { body: '   ' });
+    const empty = await caseworker.staffPost(`${casePath}/notes`, { body: '   ', part: 'core' });
     assert.equal(empty.location, `${casePath}?done=empty`);
     assert.equal(await countRows(t.db, 'case_notes', 'case_id = $1', [caseId]), 1);
     assertShows(await coordinator.get(casePath), note, 'the coordinator\'s case page');
+  });
+
+  test('notes go to a part of the case: the caseworker writes in the legal part, not in the psychological one', async () => {
+    const page = await caseworker.get(casePath);
+    assert.equal(partsOf(page), 'core legal', 'the caseworker holds the core and the legal part');
+    const legal = marker('legal-note');
+    const saved = await caseworker.staffPost(`${casePath}/notes`, { body: legal, part: 'legal' });
+    assert.equal(saved.location, `${casePath}?done=note`);
+    assertShows(partSection(await caseworker.get(casePath), 'legal'), legal, 'the legal part of the case page');
+    assert.equal(await countRows(t.db, 'case_notes', "case_id = $1 and part = 'legal'", [caseId]), 1);
+
+    const psych = await caseworker.staffPost(`${casePath}/notes`, { body: marker('psych-note'), part: 'psych' });
+    assert.equal(psych.status, 404, 'the caseworker holds no key to the psychological part');
+    assert.equal(await countRows(t.db, 'case_notes', "case_id = $1 and part = 'psych'", [caseId]), 0);
+
+    const coordinatorPage = await coordinator.get(casePath);
+    assert.equal(partsOf(coordinatorPage), 'core', 'the coordinator on the case reads its core only');
+    assertNotShows(coordinatorPage, legal, 'the coordinator\'s case page');
   });
 
   test('the caseworker updates a need', async () => {
@@ -163,28 +205,41 @@ describe('working on the case', () => {
     assertShows(await caseworker.get(casePath), answer, 'the case page');
   });
 
-  test('adding a colleague gives them the case and its conversation', async () => {
+  test('adding a lawyer gives them the legal part of the case, and only that', async () => {
     assert.equal((await lawyer.get(casePath)).status, 404, 'not before being added');
     assert.equal((await lawyer.get(`/staff/requests/${requestId}`)).status, 404, 'not before being added');
-    const added = await caseworker.staffPost(`${casePath}/assign`, { user: lawyerUser.id });
+    const added = await caseworker.staffPost(`${casePath}/assign`, { user: lawyerUser.id, role: 'lawyer' });
     assert.equal(added.status, 303);
     assert.equal(added.location, `${casePath}?done=assigned`);
 
     const page = await lawyer.get(casePath);
     assert.equal(page.status, 200);
-    assertShows(page, story, 'the lawyer\'s case page');
+    assert.equal(partsOf(page), 'legal');
     assertShows(page, 'Lev Lawyer', 'the case team');
-    assert.equal((await lawyer.get(`/staff/requests/${requestId}`)).status, 200, 'the conversation too');
+    assertShows(partSection(page, 'legal'), 'MARKER-legal-note', 'the legal notes on the lawyer\'s page');
+    // The person's details and the conversation follow the core: the caseworker and coordinators.
+    assertNotShows(page, story, 'the lawyer\'s case page');
+    assert.ok(!page.html.includes('data-conversation='), 'no conversation on the lawyer\'s case page');
+    assert.equal((await lawyer.get(`/staff/requests/${requestId}`)).status, 404, 'nor the request page');
     assert.ok(caseRows(await lawyer.get('/staff/cases')).some((row) => row.id === caseId), 'the case is among the lawyer\'s cases');
-    assert.equal(await countRows(t.db, 'case_assignments', 'case_id = $1', [caseId]), 2);
+    assert.equal(await countRows(t.db, 'case_members', "case_id = $1 and user_id = $2 and role = 'lawyer'", [caseId, lawyerUser.id]), 1);
+    assert.equal(await countRows(t.db, 'case_members', 'case_id = $1', [caseId]), 3, 'coordinator, caseworker and lawyer');
+    const again = await caseworker.staffPost(`${casePath}/assign`, { user: lawyerUser.id, role: 'lawyer' });
+    assert.equal(again.status, 303, 'adding them again in the same role changes nothing');
+    assert.equal(await countRows(t.db, 'case_members', 'case_id = $1', [caseId]), 3);
   });
 
-  test('only colleagues who follow cases can be added', async () => {
+  test('only colleagues who follow cases can be added, and only in a role their account allows', async () => {
     const treasurer = await createStaff(t.db, { login: 'casetreasurer', roles: ['treasurer'] });
-    const refused = await caseworker.staffPost(`${casePath}/assign`, { user: treasurer.id });
+    const refused = await caseworker.staffPost(`${casePath}/assign`, { user: treasurer.id, role: 'caseworker' });
     assert.equal(refused.status, 404);
-    assert.equal(await countRows(t.db, 'vault_keys', 'user_id = $1', [treasurer.id]), 0);
-    assert.equal(await countRows(t.db, 'case_assignments', 'user_id = $1', [treasurer.id]), 0);
+    assert.equal(await countRows(t.db, 'vault_keys', "principal_kind = 'user' and principal_ref = $1", [treasurer.id]), 0);
+    assert.equal(await countRows(t.db, 'case_members', 'user_id = $1', [treasurer.id]), 0);
+
+    const psychologist = await createStaff(t.db, { login: 'casepsych-as-lawyer', roles: ['psychologist'] });
+    assert.equal((await caseworker.staffPost(`${casePath}/assign`, { user: psychologist.id, role: 'lawyer' })).status, 404, 'a psychologist is not a lawyer');
+    assert.equal(await countRows(t.db, 'case_members', 'user_id = $1', [psychologist.id]), 0);
+    assert.equal(await countRows(t.db, 'vault_keys', "principal_kind = 'user' and principal_ref = $1", [psychologist.id]), 0);
   });
 
   test('a lawyer on the case cannot bring in further colleagues', async () => {
@@ -192,9 +247,10 @@ describe('working on the case', () => {
     const page = await lawyer.get(casePath);
     assert.equal(page.status, 200, 'the lawyer reads the case');
     assert.ok(!page.html.includes(`${casePath}/assign`), 'no form to add colleagues');
-    const refused = await lawyer.staffPost(`${casePath}/assign`, { user: psychologist.id });
+    const refused = await lawyer.staffPost(`${casePath}/assign`, { user: psychologist.id, role: 'psychologist' });
     assert.equal(refused.status, 404);
-    assert.equal(await countRows(t.db, 'vault_keys', 'user_id = $1', [psychologist.id]), 0);
+    assert.equal(await countRows(t.db, 'vault_keys', "principal_kind = 'user' and principal_ref = $1", [psychologist.id]), 0);
+    assert.equal(await countRows(t.db, 'case_members', 'user_id = $1', [psychologist.id]), 0);
   });
 
   test('the caseworker closes and reopens the case; a lawyer on it cannot', async () => {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { verifyAudit } from '../../src/audit/log.ts';
 import { inviteUser } from '../../src/auth/invites.ts';
 import { logIn } from '../../src/auth/login.ts';
+import { RateLimiter } from '../../src/web/rate-limit.ts';
 import { checkPassword } from '../../src/auth/users.ts';
 import { backupDatabase } from '../../src/cli/backup.ts';
 import { dumpDatabase } from '../../src/cli/backup-dump.ts';
@@ -14,10 +14,11 @@ import { CommandError } from '../../src/cli/errors.ts';
 import { restoreBackup } from '../../src/cli/restore.ts';
 import { listTables } from '../../src/cli/schema.ts';
 import { createStaffUser } from '../../src/cli/user-create.ts';
-import { encryptBytes } from '../../src/crypto/primitives.ts';
-import { createVault, openVaultAsUser } from '../../src/crypto/vaults.ts';
+import { openVaultAsUser } from '../../src/crypto/vaults.ts';
+import { createCaseFromRequest } from '../../src/cases/create-case.ts';
+import { addNote } from '../../src/cases/case-file.ts';
 import type { Db } from '../../src/db/client.ts';
-import { openContent } from '../../src/help/content.ts';
+import { requestContentField, requestContentSchema } from '../../src/help/content.ts';
 import { viewAsPerson, writeAsPerson } from '../../src/help/person-access.ts';
 import { submitHelpRequest } from '../../src/help/submit-request.ts';
 import { ADMIN_PASSWORD, count, initialised, PASSPHRASE, useResources } from './helpers.ts';
@@ -38,22 +39,12 @@ async function populated(db: Db): Promise<{ receipt: string }> {
   });
   await submitHelpRequest(db, { urgent: false, needs: ['legal'], country: 'NL', language: 'en', content: { story: 'second' } });
   assert.ok(await writeAsPerson(db, receipt, 'hello from the person'));
-  await db.transaction(async (tx) => {
-    await inviteUser(tx, adminId, ['lawyer']);
-    const [request] = await tx.query<{ id: string }>('select id from help_requests where urgent');
-    const vault = await createVault(tx, 'core', [{ principal: 'user', userId: worker.id, publicKey: worker.publicKey }], adminId);
-    const caseId = randomUUID();
-    await tx.query(
-      `insert into cases (id, pseudonym, urgent, language, country, core_vault_id, request_id, content, created_by)
-       values ($1, 'Test Pseudonym', true, 'ru', 'RU', $2, $3, $4, $5)`,
-      [caseId, vault.vaultId, request!.id, encryptBytes(vault.key, new Uint8Array([0, 1, 255]), { table: 'cases', row: caseId, field: 'content' }), adminId],
-    );
-    await tx.query('update help_requests set case_id = $1, status = $2 where id = $3', [caseId, 'accepted', request!.id]);
-    await tx.query("insert into case_needs (case_id, need) values ($1, 'housing')", [caseId]);
-    await tx.query('insert into case_assignments (case_id, user_id, assigned_by) values ($1, $2, $3)', [caseId, worker.id, adminId]);
-    await tx.query('insert into case_notes (case_id, author_id, body) values ($1, $2, $3)', [caseId, worker.id, new Uint8Array(40)]);
-  });
-  await logIn(db, 'admin', ADMIN_PASSWORD);
+  await db.transaction((tx) => inviteUser(tx, adminId, ['lawyer']));
+  const admin = await checkPassword(db, 'admin', ADMIN_PASSWORD);
+  const [second] = await db.query<{ id: string }>('select id from help_requests where not urgent');
+  const caseId = await createCaseFromRequest(db, { userId: adminId, keys: admin.keys! }, second!.id, worker.id);
+  assert.ok(caseId && (await addNote(db, { userId: adminId, keys: admin.keys! }, caseId, 'core', 'a note in the core part')));
+  await logIn(db, new RateLimiter(), { login: 'admin', password: ADMIN_PASSWORD, address: '192.0.2.1' });
   return { receipt };
 }
 
@@ -112,11 +103,11 @@ test('backup → restore into a fresh database gives back every row, working log
   assert.ok(admin.keys && admin.user);
   assert.ok((await checkPassword(target, 'worker', WORKER_PASSWORD)).keys);
   const story = await target.transaction(async (tx) => {
-    const [row] = await tx.query<{ id: string; vault_id: string; content: Uint8Array }>(
-      'select id, vault_id, content from help_requests where urgent',
+    const [row] = await tx.query<{ id: string; vault_id: string; content: Uint8Array; created_at: Date }>(
+      'select id, vault_id, content, created_at from help_requests where urgent',
     );
     const vault = await openVaultAsUser(tx, { userId: admin.user!.id, keys: admin.keys! }, row!.vault_id, 'test');
-    return openContent(vault!.key, 'help_requests', row!.id, row!.content).story;
+    return requestContentSchema.parse(vault!.open(requestContentField, row!, row!.content)).story;
   });
   assert.equal(story, 'История «с кавычками», \\ и переносом\nстроки');
   // The receipt still works, so the instance's lookup salt came back too.

@@ -50,7 +50,7 @@ export async function initialised(db: Db, shares = 3, threshold = 2): Promise<In
 }
 
 export async function count(db: Db, table: string): Promise<number> {
-  const [row] = await db.query<{ n: string | number }>(`select count(*) as n from ${table}`);
+  const [row] = await db.query<{ n: bigint }>(`select count(*) as n from ${table}`);
   return Number(row?.n);
 }
 

@@ -7,7 +7,9 @@ import { recoverUserAccess } from '../../src/cli/recover.ts';
 import { createStaffUser } from '../../src/cli/user-create.ts';
 import { resetStaffUser } from '../../src/cli/user-reset.ts';
 import { instanceKeys } from '../../src/crypto/instance.ts';
-import { decryptBytes, encryptBytes } from '../../src/crypto/primitives.ts';
+import { randomUUID } from 'node:crypto';
+import { userPrincipal } from '../../src/auth/users.ts';
+import { caseNoteField } from '../../src/cases/content.ts';
 import { createVault, openVaultAsUser } from '../../src/crypto/vaults.ts';
 import type { Db } from '../../src/db/client.ts';
 import { auditKinds, count, initialised, useResources, type Installation } from './helpers.ts';
@@ -15,7 +17,7 @@ import { auditKinds, count, initialised, useResources, type Installation } from 
 const resources = useResources();
 const OLD = 'old password of the worker';
 const NEW = 'new password of the worker';
-const PLACE = { table: 'test', row: '1', field: 'secret' };
+const PLACE = { id: randomUUID(), case_id: randomUUID(), part: 'core', author_id: randomUUID(), created_at: new Date('2026-11-30T12:00:00Z') };
 
 type Scene = { db: Db; installation: Installation; userId: string; vaultId: string; box: Uint8Array };
 
@@ -25,19 +27,11 @@ async function resetWorkerWithVault(): Promise<Scene> {
   const installation = await initialised(db);
   const user = await createStaffUser(db, { login: 'worker', displayName: 'Worker', roles: ['caseworker'], language: 'en', password: OLD });
   const { vaultId, box } = await db.transaction(async (tx) => {
-    const { recoveryPublicKey } = await instanceKeys(tx);
+    const { recovery } = await instanceKeys(tx);
     // Another case of the association, which the worker never held: recovery must not hand it over.
-    await createVault(tx, 'core', [{ principal: 'recovery', publicKey: recoveryPublicKey! }], installation.adminId);
-    const vault = await createVault(
-      tx,
-      'core',
-      [
-        { principal: 'recovery', publicKey: recoveryPublicKey! },
-        { principal: 'user', userId: user.id, publicKey: user.publicKey },
-      ],
-      installation.adminId,
-    );
-    return { vaultId: vault.vaultId, box: encryptBytes(vault.key, new TextEncoder().encode('kept safe'), PLACE) };
+    await createVault(tx, 'core', { table: 'cases', id: randomUUID() }, [recovery!], installation.adminId);
+    const vault = await createVault(tx, 'core', { table: 'cases', id: randomUUID() }, [recovery!, userPrincipal(user)], installation.adminId);
+    return { vaultId: vault.id, box: vault.seal(caseNoteField, PLACE, 'kept safe') };
   });
   await resetStaffUser(db, 'worker', NEW);
   return { db, installation, userId: user.id, vaultId, box };
@@ -48,7 +42,7 @@ async function openAsWorker(scene: Scene): Promise<string | null> {
   assert.ok(keys && user);
   return scene.db.transaction(async (tx) => {
     const vault = await openVaultAsUser(tx, { userId: user.id, keys }, scene.vaultId, 'test');
-    return vault ? new TextDecoder().decode(decryptBytes(vault.key, scene.box, PLACE)) : null;
+    return vault ? String(vault.open(caseNoteField, PLACE, scene.box)) : null;
   });
 }
 

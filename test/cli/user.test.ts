@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { newTotpSecret, saveTotpSecret } from '../../src/auth/totp.ts';
-import { checkPassword, findUserByLogin } from '../../src/auth/users.ts';
+import { checkPassword, findUserByLogin, userPrincipal } from '../../src/auth/users.ts';
 import { parseRoles } from '../../src/cli/account-input.ts';
 import { CommandError, UsageError } from '../../src/cli/errors.ts';
 import { createStaffUser } from '../../src/cli/user-create.ts';
@@ -49,7 +49,7 @@ test('user reset gives new keys and password, removes grants, sessions and TOTP,
   const { adminId } = await initialised(db);
   const user = await createStaffUser(db, { login: 'worker', displayName: 'W', roles: ['caseworker'], language: 'en', password: PASSWORD });
   await db.transaction(async (tx) => {
-    await createVault(tx, 'core', [{ principal: 'user', userId: user.id, publicKey: user.publicKey }], adminId);
+    await createVault(tx, 'core', { table: 'cases', id: user.id }, [userPrincipal(user)], adminId);
     await saveTotpSecret(tx, user.id, user.publicKey, newTotpSecret(), 0);
   });
 

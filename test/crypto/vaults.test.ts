@@ -10,7 +10,6 @@ import {
   seal,
 } from '../../src/crypto/primitives.ts';
 import { combineShares, createRecoveryKey, parseShare } from '../../src/crypto/recovery.ts';
-import { openContent, openMessage, sealContent, sealMessage } from '../../src/help/content.ts';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 const bytes = (value: string) => new TextEncoder().encode(value);
@@ -44,17 +43,6 @@ describe('field encryption is bound to its place', () => {
     assert.notDeepEqual(again, box);
   });
 
-  test('a request\'s content moved to its case row, or a message to another message, does not open', () => {
-    const content = { story: 'what happened', city: 'Грозный' };
-    const sealed = sealContent(key, 'help_requests', 'req-1', content);
-    assert.deepEqual(openContent(key, 'help_requests', 'req-1', sealed), content);
-    assert.throws(() => openContent(key, 'cases', 'req-1', sealed));
-    assert.throws(() => openContent(key, 'help_requests', 'req-2', sealed));
-
-    const message = sealMessage(key, 'msg-1', 'I am safe today');
-    assert.equal(openMessage(key, 'msg-1', message), 'I am safe today');
-    assert.throws(() => openMessage(key, 'msg-2', message));
-  });
 });
 
 describe('sealed data keys', () => {

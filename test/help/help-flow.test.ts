@@ -208,9 +208,9 @@ describe('coming back with the receipt', () => {
     assertShows(staffView, theirs, 'the coordinator\'s page');
   });
 
-  test('erasing a request that is not a case removes it and its receipt stops working', async () => {
+  test('erasing a request that is not a case removes it, its metadata and its receipt', async () => {
     const story = marker('erase-story');
-    const { receipt, requestId } = await submitHelp(t, 'ru', { needs: ['clothing'], story });
+    const { receipt, requestId } = await submitHelp(t, 'ru', { needs: ['clothing'], story, danger: 'yes', country: 'RU' });
     const person = new Browser(t);
     await personPost(person, 'ru', { action: 'write', receipt, body: 'before erasing' });
     const [{ vault_id: vaultId } = { vault_id: '' }] = await t.db.query<{ vault_id: string }>('select vault_id from help_requests where id = $1', [requestId]);
@@ -223,11 +223,22 @@ describe('coming back with the receipt', () => {
     assert.equal(erased.status, 200);
     assertShows(erased, ru('status.erased'), 'the answer');
     assert.equal((await personPost(new Browser(t), 'ru', { action: 'open', receipt })).status, 404, 'the receipt no longer works');
-    const [row] = await t.db.query<{ content: Uint8Array | null; status: string }>('select content, status from help_requests where id = $1', [requestId]);
-    assert.equal(row?.content, null);
-    assert.equal(row?.status, 'closed');
+    // Only the fact that a request existed, and its dates, remain (for the counts).
+    const [row] = await t.db.query<{ content: Uint8Array | null; status: string; urgent: boolean | null; needs: string[] | null; country: string | null; language: string | null; created_at: Date | null }>(
+      'select content, status, urgent, needs, country, language, created_at from help_requests where id = $1',
+      [requestId],
+    );
+    assert.deepEqual(
+      { ...row, created_at: row?.created_at instanceof Date },
+      { content: null, status: 'erased', urgent: null, needs: null, country: null, language: null, created_at: true },
+      'the metadata is cleared too',
+    );
     assert.equal(await countRows(t.db, 'messages', 'request_id = $1', [requestId]), 0);
     assert.equal(await countRows(t.db, 'vault_keys', 'vault_id = $1', [vaultId]), 0, 'no key to the vault is left');
+    assert.equal(await countRows(t.db, 'vaults', 'id = $1 and shredded_at is not null', [vaultId]), 1, 'the vault is shredded');
+    const inbox = await coordinator.get('/staff');
+    assert.equal(inbox.status, 200, 'the inbox renders with an erased request in the table');
+    assert.ok(!inbox.html.includes(requestId), 'the erased request is not in the queue');
     assert.equal((await coordinator.get(`/staff/requests/${requestId}`)).status, 404, 'the team cannot open it either');
   });
 
@@ -243,7 +254,8 @@ describe('coming back with the receipt', () => {
     assert.equal(flagged.status, 200);
     assertShows(flagged, ru('status.eraseRequested'), 'the answer');
     assert.equal(await countRows(t.db, 'help_requests', 'id = $1 and erasure_requested_at is not null', [requestId]), 1);
-    assert.equal(await countRows(t.db, 'cases', 'request_id = $1', [requestId]), 1, 'the case is kept');
+    assert.equal(await countRows(t.db, 'cases', 'id = (select case_id from help_requests where id = $1)', [requestId]), 1, 'the case is kept');
+    assert.equal(await countRows(t.db, 'help_requests', "id = $1 and status <> 'erased' and needs is not null", [requestId]), 1, 'the request is not erased');
     const again = await personPost(person, 'ru', { action: 'open', receipt });
     assert.equal(again.status, 200, 'the receipt still works');
     assertShows(again, ru('status.eraseRequested'), 'the status page');

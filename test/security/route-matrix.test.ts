@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { Hono } from 'hono';
 import { CASE_ROLES, ROLES, type Role } from '../../src/auth/roles.ts';
 import { combineShares } from '../../src/crypto/recovery.ts';
 import { grantVault, openVaultAs } from '../../src/crypto/vaults.ts';
 import { instanceKeys } from '../../src/crypto/instance.ts';
-import { routesOf, type RouteRecord } from '../../src/web/route.ts';
+import { machine, PUBLIC, route, routesOf, staff, type Access, type RouteRecord } from '../../src/web/route.ts';
+import type { AppEnv } from '../../src/web/context.ts';
+import { AppError } from '../../src/web/errors.ts';
 import { assetUrl } from '../../src/web/static.ts';
 import {
   Browser,
@@ -32,7 +35,7 @@ let t: TestApp;
 let holder: StaffUser;
 let users: Map<Role, StaffUser>;
 const hidden = { request: '', case: '', requestVault: '', caseVaults: [] as string[] };
-const shared = { request: '', case: '', user: '' };
+const shared = { request: '', case: '', user: '', coordinator: '' };
 
 async function makeCase(coordinator: Browser, requestId: string, assignee: StaffUser): Promise<string> {
   const made = await coordinator.staffPost(`/staff/requests/${requestId}/case`, { assignee: assignee.id });
@@ -79,6 +82,7 @@ before(async () => {
   );
   await grantToAll(instance, vaults.map((row) => row.id), [...users.values()]);
   shared.user = (await createStaff(t.db, { login: 'matrix-leaving', roles: ['editor'] })).id;
+  shared.coordinator = (await createStaff(t.db, { login: 'matrix-waiting', roles: ['coordinator'], confirmed: false })).id;
 
   const [requestVault] = await t.db.query<{ vault_id: string }>('select vault_id from help_requests where id = $1', [hidden.request]);
   hidden.requestVault = requestVault!.vault_id;
@@ -110,6 +114,7 @@ function bodyFor(route: RouteRecord): Fields {
     '/staff/language': { language: 'en' },
     '/staff/users/invite': { roles: 'editor' },
     '/staff/users/:id/deactivate': {},
+    '/staff/coordinators/:id/confirm': {},
     '/staff/requests/:id/reply': { body: 'route matrix reply' },
     '/staff/requests/:id/status': { status: 'triage' },
     '/staff/requests/:id/case': { assignee: holder.id },
@@ -137,6 +142,7 @@ function addressOf(route: RouteRecord, target: Target): string {
       if (route.path.startsWith('/staff/requests/')) return target === 'hidden' ? hidden.request : shared.request;
       if (route.path.startsWith('/staff/cases/')) return target === 'hidden' ? hidden.case : shared.case;
       if (route.path.startsWith('/staff/users/')) return target === 'hidden' ? randomUUID() : shared.user;
+      if (route.path.startsWith('/staff/coordinators/')) return target === 'hidden' ? randomUUID() : shared.coordinator;
     }
     throw new Error(`The route matrix does not know how to fill :${name} in ${route.path}: teach addressOf().`);
   });
@@ -185,7 +191,10 @@ describe('the route registry', () => {
       // The staff cookie is sent to /staff only: a staff route elsewhere would never see a session.
       if (route.access.kind === 'staff' || route.access.kind === 'signing-in') assert.match(route.path, /^\/staff(\/|$)/, name);
       else assert.doesNotMatch(route.path, /^\/staff(\/|$)/, name);
-      if (route.access.kind === 'machine') assert.match(route.path, /^\/api\//, name);
+      if (route.access.kind === 'machine') {
+        assert.match(route.path, /^\/api\//, name);
+        assert.ok(typeof route.access.verify === 'function' || (route.access.verify === 'open' && !!route.access.why), `${name} declares no verifier`);
+      } else assert.doesNotMatch(route.path, /^\/api(\/|$)/, `${name}: only machines live under /api/`);
       if (route.access.kind === 'staff' && route.access.roles !== 'any') {
         assert.ok(route.access.roles.length > 0 && route.access.roles.every((role) => ROLES.includes(role)), name);
       }
@@ -194,6 +203,70 @@ describe('the route registry', () => {
         assert.ok(route.access.kind === 'staff' && route.access.roles !== 'any' && route.access.roles.every((role) => CASE_ROLES.includes(role)), `${name} is open beyond the case roles`);
       }
     }
+  });
+});
+
+/** A fresh app with the real error handler's mapping of AppError, for the registry's own rules. */
+function bareApp() {
+  const app = new Hono<AppEnv>();
+  app.onError((error, c) => c.text(error.message, error instanceof AppError ? error.status : 500));
+  return app;
+}
+
+const reached = () => {
+  throw new Error('this handler must never be reached');
+};
+
+describe('the registry refuses a route whose access is incomplete', () => {
+  test('a staff route that names no roles', () => {
+    // @ts-expect-error -- naming no role does not compile; staff('any') says "every staff member".
+    assert.throws(() => staff(), /names the roles/, 'staff() with no roles');
+    const none: readonly Role[] = [];
+    assert.throws(() => staff(...none), /names the roles/, 'staff() with an empty list');
+    const app = bareApp();
+    assert.throws(() => route(app, 'GET', '/staff/nobody', { kind: 'staff', roles: [] }, reached), /names the roles/, 'a hand-made staff access without roles');
+    assert.throws(() => route(app, 'GET', '/staff/nobody', { kind: 'staff', roles: ['wizard' as Role] }, reached), /unknown roles/, 'an unknown role');
+    assert.deepEqual(routesOf(app), [], 'nothing refused was registered');
+    assert.deepEqual(staff('any'), { kind: 'staff', roles: 'any' }, 'every staff member, said explicitly');
+    assert.deepEqual(staff('coordinator', 'caseworker'), { kind: 'staff', roles: ['coordinator', 'caseworker'] }, 'named roles');
+  });
+
+  test('a machine route without a verifier, or outside /api/, and anything else under /api/', () => {
+    const app = bareApp();
+    assert.throws(() => route(app, 'POST', '/api/webhook', { kind: 'machine' } as Access, reached), /verifies its caller/, 'no verifier');
+    // @ts-expect-error -- an open machine route says why it may be open.
+    assert.throws(() => route(app, 'GET', '/api/open', machine({ verify: 'open' }), reached), /says why/, 'open without a reason');
+    assert.throws(() => route(app, 'GET', '/api/open', machine({ verify: 'open', why: ' ' }), reached), /says why/, 'open with a blank reason');
+    assert.throws(() => route(app, 'POST', '/hooks/pay', machine({ verify: () => true }), reached), /under \/api\//, 'a machine route outside /api/');
+    assert.throws(() => route(app, 'GET', '/api/page', PUBLIC, reached), /only machine routes/, 'a public route under /api/');
+    assert.throws(() => route(app, 'GET', '/api/staff', staff('any'), reached), /only machine routes/, 'a staff route under /api/');
+    assert.deepEqual(routesOf(app), [], 'nothing refused was registered');
+  });
+
+  test('a machine route whose verifier refuses never reaches its handler', async () => {
+    const app = bareApp();
+    let handled = 0;
+    let verified = 0;
+    const signed = (c: { req: { header(name: string): string | undefined } }) => {
+      verified += 1;
+      return c.req.header('x-signature') === 'good';
+    };
+    route(app, 'POST', '/api/webhook', machine({ verify: signed }), (c) => {
+      handled += 1;
+      return c.json({ ok: true });
+    });
+    route(app, 'POST', '/api/async-webhook', machine({ verify: async () => false }), reached);
+
+    const refused = await app.request('/api/webhook', { method: 'POST', headers: { 'x-signature': 'forged' }, body: '{}' });
+    assert.equal(refused.status, 401, 'a refused signature answers 401');
+    assert.equal((await app.request('/api/webhook', { method: 'POST', body: '{}' })).status, 401, 'no signature answers 401');
+    assert.equal((await app.request('/api/async-webhook', { method: 'POST', body: '{}' })).status, 401, 'an async verifier that refuses');
+    assert.equal(handled, 0, 'the handler never ran for a refused caller');
+    assert.equal(verified, 2, 'the verifier ran for every call');
+
+    const accepted = await app.request('/api/webhook', { method: 'POST', headers: { 'x-signature': 'good' }, body: '{}' });
+    assert.equal(accepted.status, 200, 'a verified caller reaches the handler');
+    assert.equal(handled, 1, 'the handler ran once');
   });
 });
 
@@ -244,5 +317,6 @@ describe('every route with every role', () => {
     assert.ok((await countRows(t.db, 'messages', 'request_id = $1', [shared.request])) >= 4, 'the four case roles replied');
     assert.ok((await countRows(t.db, 'case_notes', 'case_id = $1', [shared.case])) >= 4, 'the four case roles wrote notes');
     assert.equal(await countRows(t.db, 'users', 'id = $1 and not active', [shared.user]), 1, 'the administrator deactivated');
+    assert.equal(await countRows(t.db, 'users', 'id = $1 and coordinator_confirmed_at is not null', [shared.coordinator]), 1, 'the coordinator confirmed');
   });
 });

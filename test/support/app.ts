@@ -8,6 +8,7 @@ import { initialise } from '../../src/auth/initialise.ts';
 import type { Role } from '../../src/auth/roles.ts';
 import { currentTotp, newTotpSecret, saveTotpSecret } from '../../src/auth/totp.ts';
 import { insertUser } from '../../src/auth/users.ts';
+import { markCoordinatorConfirmed } from '../../src/auth/coordinator-queries.ts';
 import type { Need } from '../../src/help/needs.ts';
 import type { Lang } from '../../src/i18n/lang.ts';
 import { openTestDb } from './db.ts';
@@ -45,16 +46,21 @@ export type StaffUser = {
   totpSecret: string;
 };
 
-/** A staff member with a password and an enrolled authenticator, as after a finished invitation. */
+/**
+ * A staff member with a password and an enrolled authenticator, as after a finished invitation.
+ * A coordinator is also confirmed (as a colleague would confirm them), so that new help requests
+ * reach them; `confirmed: false` leaves them waiting, as a new coordinator account is.
+ */
 export async function createStaff(
   db: Db,
-  input: { login: string; roles: Role[]; password?: string; displayName?: string; language?: Lang },
+  input: { login: string; roles: Role[]; password?: string; displayName?: string; language?: Lang; confirmed?: boolean },
 ): Promise<StaffUser> {
   const password = input.password ?? `pw-${input.login}-${randomBytes(6).toString('hex')}`;
   const displayName = input.displayName ?? `Staff ${input.login}`;
   const user = await insertUser(db, { login: input.login, displayName, roles: input.roles, language: input.language ?? 'en', password });
   const totpSecret = newTotpSecret();
   await saveTotpSecret(db, user.id, user.publicKey, totpSecret, 0);
+  if (input.confirmed !== false && user.roles.includes('coordinator')) await markCoordinatorConfirmed(db, user.id, null);
   return { id: user.id, login: user.login, displayName, password, roles: user.roles, publicKey: user.publicKey, totpSecret };
 }
 

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { fromPglite, openServer, type Db } from '../../src/db/client.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { hasInstanceSecret, useInstanceSecret } from '../../src/crypto/instance-secret.ts';
+import { adoptInstanceSecret } from '../../src/crypto/instance.ts';
 
 // Every test database of this process is checked against one instance secret, as one
 // installation's processes share theirs.
@@ -38,7 +39,7 @@ async function openEmbeddedTestDb(): Promise<Db> {
 async function makeTemplate(): Promise<Blob> {
   const client = await PGlite.create();
   try {
-    await migrate(fromPglite(client));
+    await prepare(fromPglite(client));
     return await client.dumpDataDir('none');
   } finally {
     await client.close();
@@ -53,7 +54,7 @@ async function openServerTestDb(url: string): Promise<Db> {
   let db: Db | undefined;
   try {
     db = await openServer(target.href);
-    await migrate(db);
+    await prepare(db);
   } catch (error) {
     await db?.close().catch(() => undefined);
     await admin(url, `drop database if exists ${name} with (force)`).catch(() => undefined);
@@ -70,6 +71,12 @@ async function openServerTestDb(url: string): Promise<Db> {
       }
     },
   };
+}
+
+/** Migrated, and set up with this process's instance secret, as `npm start` would leave it. */
+async function prepare(db: Db): Promise<void> {
+  await migrate(db);
+  await db.transaction((tx) => adoptInstanceSecret(tx));
 }
 
 async function admin(url: string, sql: string): Promise<void> {

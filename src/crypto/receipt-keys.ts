@@ -1,4 +1,4 @@
-import { deriveKey, keyPairFromSeed, type KeyPair } from '../crypto/primitives.ts';
+import { deriveKey, keyPairFromSeed, randomBytes, type KeyPair } from './primitives.ts';
 
 /** The argon2id hash that finds a request by its receipt, with the instance's salt. */
 export function receiptLookup(receipt: string, instanceSalt: Uint8Array): Promise<Uint8Array> {
@@ -8,4 +8,8 @@ export function receiptLookup(receipt: string, instanceSalt: Uint8Array): Promis
 /** The receipt holder's key pair, derived from the receipt with the request's own salt. */
 export async function receiptKeyPair(receipt: string, requestSalt: Uint8Array): Promise<KeyPair> {
   return keyPairFromSeed(await deriveKey(`key|${receipt}`, requestSalt));
+}
+
+export function newReceiptKeySalt(): Uint8Array {
+  return randomBytes(16);
 }

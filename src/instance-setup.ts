@@ -1,0 +1,61 @@
+import type { Config } from './config.ts';
+import type { Db } from './db/client.ts';
+import { openDatabase } from './db/open.ts';
+import { adoptInstanceSecret, compareInstanceSecret } from './crypto/instance.ts';
+import { createInstanceSecretFile, readInstanceSecret, secretFilePath, SECRET_ENV, useInstanceSecret } from './crypto/instance-secret.ts';
+import { tagUntaggedUserKeys } from './auth/users.ts';
+import { rekeyLegacyAuditChain } from './audit/log.ts';
+
+export class InstanceSecretError extends Error {}
+
+/**
+ * Opens the installation's database and puts its instance secret to use. The secret is made at
+ * the first start (or `beside init`) in DATA_DIR with owner-only permissions, unless
+ * BESIDE_INSTANCE_SECRET gives it. A database that was set up with a secret refuses any other,
+ * and refuses to run without one: a database writer must not be able to reset it.
+ */
+export async function openInstance(config: Pick<Config, 'databaseUrl' | 'dataDir'>, env: Record<string, string | undefined> = process.env): Promise<Db> {
+  const db = await openDatabase(config);
+  try {
+    await prepareInstanceSecret(db, config.dataDir, env);
+    return db;
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+async function prepareInstanceSecret(db: Db, dataDir: string, env: Record<string, string | undefined>): Promise<void> {
+  let secret = readInstanceSecret(dataDir, env);
+  const [state] = await db.query<{ has_check: boolean; accounts: boolean }>(
+    'select exists (select 1 from instance where secret_check is not null) as has_check, exists (select 1 from users) as accounts',
+  );
+  let created = false;
+  if (!secret) {
+    if (state?.has_check) {
+      throw new InstanceSecretError(
+        `This database was set up with an instance secret, and none is configured. Put the installation's ${secretFilePath(dataDir)} back (from where you keep it apart from backups), or set ${SECRET_ENV}.`,
+      );
+    }
+    secret = createInstanceSecretFile(dataDir);
+    created = true;
+    console.log(`[beside] created the instance secret in ${secretFilePath(dataDir)}: keep a copy apart from the database backups; every process of this installation needs it.`);
+  }
+  useInstanceSecret(secret);
+  const check = await db.transaction((tx) => compareInstanceSecret(tx));
+  if (check === 'matches') return;
+  if (check === 'differs') {
+    throw new InstanceSecretError('The configured instance secret is not the one this database was set up with. Nothing was changed.');
+  }
+  // No secret recorded yet: a new installation, or one from before instance secrets (trust on first use).
+  if (state?.accounts && !created) {
+    throw new InstanceSecretError(
+      'This database has accounts but no record of an instance secret, although a secret is configured: someone may have removed the record. Nothing was changed.',
+    );
+  }
+  await db.transaction(async (tx) => {
+    await tagUntaggedUserKeys(tx);
+    await adoptInstanceSecret(tx);
+  });
+  await rekeyLegacyAuditChain(db);
+}
