@@ -68,6 +68,8 @@ export type NewEntry = { at: Date; actorUserId: string | null; kind: string; sub
 /**
  * Appends entries at the head of the chain, in order. Takes the chain lock, so call it as the
  * last work of a transaction: the lock is held until COMMIT and nothing else waits inside it.
+ * The head is read after the lock is granted, which sees the previous holder's entries only in
+ * a READ COMMITTED transaction (PostgreSQL's default, and every transaction Beside opens).
  */
 export async function writeEntries(tx: Queryable, entries: readonly NewEntry[]): Promise<void> {
   if (entries.length === 0) return;

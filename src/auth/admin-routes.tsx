@@ -129,7 +129,7 @@ export function registerAdmin(app: App): void {
         )}
         {verdict.head && (
           <p data-audit-head>
-            {t('auth.audit.head', { count: verdict.entries, seq: verdict.head.seq })} <code>{verdict.head.hash}</code>
+            {t('auth.audit.head', { count: verdict.entries, n: verdict.head.seq })} <code>{verdict.head.hash}</code>
             <br />
             <small class="meta">{t('auth.audit.anchor')}</small>
           </p>

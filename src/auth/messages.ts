@@ -64,8 +64,8 @@ export const authMessages = defineMessages({
     'auth.audit.ok': (v: { count: number }) => `The chain of ${plural('en', v.count, { one: '# entry', other: '# entries' })} is intact.`,
     'auth.audit.broken': (v: { count: number }) =>
       `The audit log has been tampered with: ${plural('en', v.count, { one: '# problem', other: '# problems' })} found.`,
-    'auth.audit.head': (v: { count: number; seq: number }) =>
-      `${plural('en', v.count, { one: '# entry', other: '# entries' })}; the newest is #${v.seq}, with the hash`,
+    'auth.audit.head': (v: { count: number; n: number }) =>
+      `${plural('en', v.count, { one: '# entry', other: '# entries' })}; the newest is #${v.n}, with the hash`,
     'auth.audit.anchor':
       'Keep this number and hash somewhere outside the server (for example, mail them to yourself every day). If entries at the end of the log are ever deleted, the chain still looks intact, but entry #number will be missing or have another hash: `beside audit verify --since number:hash` checks it.',
     'auth.audit.when': 'When',
@@ -147,8 +147,8 @@ export const authMessages = defineMessages({
     'auth.audit.title': 'Журнал аудита',
     'auth.audit.ok': (v: { count: number }) =>
       `Цепочка из ${plural('ru', v.count, { one: '# записи', few: '# записей', many: '# записей', other: '# записи' })} не нарушена.`,
-    'auth.audit.head': (v: { count: number; seq: number }) =>
-      `${plural('ru', v.count, { one: '# запись', few: '# записи', many: '# записей', other: '# записи' })}; последняя — №${v.seq}, её хеш`,
+    'auth.audit.head': (v: { count: number; n: number }) =>
+      `${plural('ru', v.count, { one: '# запись', few: '# записи', many: '# записей', other: '# записи' })}; последняя — №${v.n}, её хеш`,
     'auth.audit.anchor':
       'Сохраните этот номер и хеш вне сервера (например, отправляйте их себе по почте каждый день). Если записи в конце журнала когда-нибудь удалят, цепочка будет выглядеть целой, но записи с этим номером не окажется или у неё будет другой хеш: это проверяет `beside audit verify --since номер:хеш`.',
     'auth.audit.broken': (v: { count: number }) => `Журнал аудита изменён: найдено проблем — ${v.count}.`,
@@ -232,8 +232,8 @@ export const authMessages = defineMessages({
     'auth.audit.ok': (v: { count: number }) => `De keten van ${plural('nl', v.count, { one: '# regel', other: '# regels' })} is intact.`,
     'auth.audit.broken': (v: { count: number }) =>
       `Er is met de auditlog geknoeid: ${plural('nl', v.count, { one: '# probleem', other: '# problemen' })} gevonden.`,
-    'auth.audit.head': (v: { count: number; seq: number }) =>
-      `${plural('nl', v.count, { one: '# regel', other: '# regels' })}; de nieuwste is #${v.seq}, met de hash`,
+    'auth.audit.head': (v: { count: number; n: number }) =>
+      `${plural('nl', v.count, { one: '# regel', other: '# regels' })}; de nieuwste is #${v.n}, met de hash`,
     'auth.audit.anchor':
       'Bewaar dit nummer en deze hash buiten de server (mail ze bijvoorbeeld elke dag naar jezelf). Als regels aan het eind van de log ooit worden gewist, lijkt de keten nog intact, maar regel #nummer ontbreekt dan of heeft een andere hash: `beside audit verify --since nummer:hash` controleert dat.',
     'auth.audit.when': 'Wanneer',

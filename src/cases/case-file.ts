@@ -151,7 +151,8 @@ export async function openCase(db: Db, holder: KeyHolder, caseId: string): Promi
 /** A note in one part of the case, sealed into that part's vault: only who reads the part may write it. */
 export async function addNote(db: Db, holder: KeyHolder, caseId: string, part: CasePart, body: string): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const access = await openCaseAccess(tx, holder, caseId, 'note', [part]);
+    // The case row before its vaults, as everywhere (removing a member rotates vaults under the row's lock).
+    const access = await openCaseAccess(tx, holder, caseId, 'note', [part], true);
     const vault = access?.vaults[part];
     if (!vault) return false;
     const place = { id: randomUUID(), case_id: caseId, part, author_id: holder.userId, created_at: new Date() };
@@ -173,7 +174,7 @@ export async function addNote(db: Db, holder: KeyHolder, caseId: string, part: C
 /** Need statuses are plain metadata, but only the team members who read the core change them. */
 export async function setNeedStatus(db: Db, holder: KeyHolder, caseId: string, need: Need, status: NeedStatus): Promise<boolean> {
   return db.transaction(async (tx) => {
-    if (!(await openCaseAccess(tx, holder, caseId, 'need', ['core']))?.vaults.core) return false;
+    if (!(await openCaseAccess(tx, holder, caseId, 'need', ['core'], true))?.vaults.core) return false;
     const rows = await tx.query('update case_needs set status = $3, updated_at = now() where case_id = $1 and need = $2 returning 1', [caseId, need, status]);
     await tx.query('update cases set updated_at = now() where id = $1', [caseId]);
     return rows.length > 0;

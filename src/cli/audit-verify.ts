@@ -29,8 +29,11 @@ export function parseAnchor(text: string): Anchor {
 
 export function describeAnchor(anchor: Anchor, found: string | null): { line: string; ok: boolean } {
   if (found === anchor.hash) return { line: `entry #${anchor.seq} still has the hash kept earlier`, ok: true };
-  const what = found === null ? 'is missing' : 'has another hash';
-  return { line: `entry #${anchor.seq} ${what} than kept earlier: the log was cut or rewritten since`, ok: false };
+  const line =
+    found === null
+      ? `entry #${anchor.seq} is missing: the log was cut since that head was kept`
+      : `entry #${anchor.seq} has another hash than the one kept: the log was cut or rewritten since`;
+  return { line, ok: false };
 }
 
 const usage = `Usage: beside audit verify [--since <number>:<hash>]

@@ -11,6 +11,8 @@ import { readPassphrase } from './prompt.ts';
 import { planRestore } from './restore-order.ts';
 import { foreignKeys, listTables, primaryKeys, quoteIdent, type Column } from './schema.ts';
 import { describeVerdict } from './audit-verify.ts';
+import { compareInstanceSecret } from '../crypto/instance.ts';
+import { SECRET_ENV, SECRET_FILE } from '../crypto/instance-secret.ts';
 
 export type RestoreSummary = {
   tables: number;
@@ -46,6 +48,13 @@ export async function restoreBackup(db: Db, file: Uint8Array, passphrase: string
     // A fresh database may already hold the instance row (a new receipt salt); the backup's replaces it.
     if (byName.has('instance')) await tx.query('delete from instance');
     for (const name of plan.order) await insertRows(tx, byName.get(name)!, schema.get(name)!, plan.deferred.get(name) ?? []);
+    // The keys and the audit chain in the backup are authenticated by the instance secret of the
+    // installation that made it; without that secret nothing in it could be sealed to or verified.
+    if ((await compareInstanceSecret(tx)) === 'differs') {
+      throw new CommandError(
+        `The backup was made by an installation with another instance secret. Copy that installation's ${SECRET_FILE} over the one in DATA_DIR (or set ${SECRET_ENV} to it) and restore again. Nothing was changed.`,
+      );
+    }
     const keys = await primaryKeys(tx);
     for (const [name, columns] of plan.deferred) await fillDeferred(tx, byName.get(name)!, keys.get(name), columns);
     for (const table of tables) await moveSequences(tx, table.name, schema.get(table.name)!);

@@ -25,8 +25,11 @@ const ARGON2_KEY = { memoryCost: 19456, timeCost: 2, parallelism: 1, outputLen: 
  * (BESIDE_TEST_CHEAP_KDF=1); bench/login.ts measures the real one.
  */
 export type StaffKdf = { memoryCost: number; timeCost: number };
+if (process.env.BESIDE_TEST_CHEAP_KDF === '1' && process.env.NODE_ENV === 'production') {
+  throw new Error('BESIDE_TEST_CHEAP_KDF is for the test suite only; unset it in production.');
+}
 export const STAFF_KDF: StaffKdf =
-  process.env.BESIDE_TEST_CHEAP_KDF === '1' ? { memoryCost: 8192, timeCost: 1 } : { memoryCost: 65536, timeCost: 3 };
+  process.env.BESIDE_TEST_CHEAP_KDF === '1' ? { memoryCost: 8192, timeCost: 1 } : { memoryCost: 65536, timeCost: 4 };
 
 export function formatKdf(kdf: StaffKdf): string {
   return `argon2id:m=${kdf.memoryCost},t=${kdf.timeCost},p=1`;

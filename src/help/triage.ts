@@ -112,6 +112,9 @@ export async function openRequest(tx: Queryable, holder: KeyHolder, requestId: s
 /** A reply from the team; answers the request's case (if any) for the page to return to, or null when refused. */
 export async function replyToRequest(db: Db, holder: KeyHolder, requestId: string, body: string): Promise<{ caseId: string | null } | null> {
   return db.transaction(async (tx) => {
+    // Locks in one order everywhere: the request's row, then its vault (a rotation takes the vault
+    // exclusively while holding the row; taking them the other way round would deadlock).
+    await lockRequest(tx, requestId);
     const opened = await openRequest(tx, holder, requestId);
     if (!opened) return null;
     await addMessage(tx, opened.vault, requestId, { kind: 'staff', userId: holder.userId }, body);

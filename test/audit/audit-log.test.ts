@@ -182,7 +182,7 @@ describe('the audit log', () => {
     const verdict = await verifyAudit(t.db);
     assertShows(intact, en('auth.audit.ok', { count: verdict.entries }), 'the audit page');
     // ...and its count and head, to be kept somewhere else.
-    assertShows(intact, en('auth.audit.head', { count: verdict.entries, seq: verdict.head!.seq }), 'the audit page');
+    assertShows(intact, en('auth.audit.head', { count: verdict.entries, n: verdict.head!.seq }), 'the audit page');
     assertShows(intact, verdict.head!.hash, 'the audit page');
     // This last test tampers for real: the page must now say so.
     await t.db.query("update audit_events set detail = '{}' where seq = 2");

@@ -1,19 +1,22 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, describe, test } from 'node:test';
+import { after, before, beforeEach, describe, test } from 'node:test';
 import type { Db, Queryable } from '../../src/db/client.ts';
 import { appendAudit, rekeyLegacyAuditChain, verifyAudit } from '../../src/audit/log.ts';
 import { GENESIS, legacyHash } from '../../src/audit/chain.ts';
 import { openTestDb } from '../support/db.ts';
 
 /** Upgrading a chain written with the first rule (plain SHA-256) to the keyed one. */
-const open = new Set<Db>();
-after(() => Promise.all([...open].map((db) => db.close())));
+let shared: Db;
+before(async () => {
+  shared = await openTestDb();
+});
+after(() => shared?.close());
+// One database for the file (a fresh one costs seconds); each test starts from an empty log.
+beforeEach(() => shared.query('delete from audit_events'));
 
 async function freshDb(): Promise<Db> {
-  const db = await openTestDb();
-  open.add(db);
-  return db;
+  return shared;
 }
 
 const actor = randomUUID();

@@ -12,7 +12,9 @@ import {
   createStaff,
   initialiseInstance,
   loggedIn,
+  marker,
   startTestApp,
+  submitHelp,
   type Instance,
   type StaffUser,
   type TestApp,
@@ -78,6 +80,22 @@ describe('who is a confirmed coordinator', () => {
 });
 
 describe('confirming a coordinator', () => {
+  test("an administrator's new coordinator account reads no request until a confirmed coordinator confirms it", async () => {
+    const invited = await joinByInvitation(t, admin, ['coordinator'], 'reader-to-be');
+    const browser = await loggedIn(t, invited);
+    const earlier = marker('story-before');
+    const before = await submitHelp(t, 'ru', { needs: ['legal'], story: earlier });
+    assert.equal((await browser.get(`/staff/requests/${before.requestId}`)).status, 404, 'a request that arrived while waiting');
+
+    assert.equal((await admin.staffPost(`/staff/coordinators/${invited.id}/confirm`)).status, 200, 'confirmed');
+    const later = marker('story-after');
+    const after = await submitHelp(t, 'ru', { needs: ['legal'], story: later });
+    const page = await browser.get(`/staff/requests/${after.requestId}`);
+    assert.equal(page.status, 200, 'a request that arrives once confirmed');
+    assertShows(page, later, 'the new request');
+    assert.equal((await browser.get(`/staff/requests/${before.requestId}`)).status, 404, 'the earlier one stays closed until a colleague shares it');
+  });
+
   test('a confirmed coordinator confirms a waiting one from the list; it is audited and colleagues see it', async () => {
     const waiting = await newCoordinator();
     const before = await admin.get('/staff/coordinators');

@@ -20,6 +20,7 @@ import { loadConfig } from '../../src/config.ts';
 import { start } from '../../src/main.ts';
 import type { Db } from '../../src/db/client.ts';
 import { initialise } from '../../src/auth/initialise.ts';
+import { confirmCoordinator } from '../../src/auth/confirm-coordinator.ts';
 import { insertUser, type User } from '../../src/auth/users.ts';
 import { currentTotp, newTotpSecret, saveTotpSecret } from '../../src/auth/totp.ts';
 import { translator } from '../../src/i18n/index.ts';
@@ -116,8 +117,10 @@ describe('help journey in a browser', () => {
     );
     const { db } = server;
     // Staff exist before the person writes: a request is sealed to the coordinators of that moment.
-    await initialise(db, { login: 'admin', displayName: 'Admin', password: 'admin-correct-horse-battery-staple', language: 'en' });
+    const { userId: adminId } = await initialise(db, { login: 'admin', displayName: 'Admin', password: 'admin-correct-horse-battery-staple', language: 'en' });
     coordinator = await addStaff(db, 'anna', 'Anna Coordinator', ['coordinator']);
+    // A new coordinator receives requests only once a confirmed coordinator vouches for them.
+    assert.ok(await confirmCoordinator(db, adminId, coordinator.user.id), 'the first administrator confirms Anna');
     caseworker = await addStaff(db, 'boris', 'Boris Caseworker', ['caseworker']);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
     personContext = await newContext({ javaScriptEnabled: false, locale: 'ru-RU' });
@@ -219,6 +222,9 @@ describe('help journey in a browser', () => {
     await page.locator('.thread li', { hasText: ANSWER }).waitFor();
     await page.locator('.thread li', { hasText: REPLY }).waitFor();
     assert.equal(((await page.locator('dd[data-field="story"]').textContent()) ?? '').trim(), STORY);
+    // The team: the coordinator who made the case and the caseworker, each with their role on it.
+    assert.equal(await page.locator(`[data-member="${coordinator.user.id}"]`, { hasText: en('auth.role.coordinator') }).count(), 1, 'the coordinator is on the team');
+    assert.equal(await page.locator(`[data-member="${caseworker.user.id}"]`, { hasText: en('auth.role.caseworker') }).count(), 1, 'the caseworker is on the team');
     await context.close();
   });
 

@@ -23,10 +23,11 @@ let admin: StaffUser;
 let coordinator: Browser;
 let caseworkerUser: StaffUser;
 let psychologistUser: StaffUser;
+let holderUser: StaffUser;
 let caseworker: Browser;
 let psychologist: Browser;
 
-/** A request that stays a request, and two that became cases. */
+/** A request that stays a request, and two that became cases; the psychologist is on case A only. */
 const story = { plain: marker('plain-story'), a: marker('a-story'), b: marker('b-story') };
 let plainRequest: string;
 let requestA: string;
@@ -50,9 +51,11 @@ before(async () => {
   ({ requestId: requestA } = await submitHelp(t, 'ru', { needs: ['psychological'], story: story.a }));
   ({ requestId: requestB } = await submitHelp(t, 'ru', { needs: ['housing'], story: story.b }));
   coordinator = await loggedIn(t, admin);
-  const holder = await createStaff(t.db, { login: 'accessholder', roles: ['caseworker'] });
-  caseA = await makeCase(requestA, psychologistUser);
-  caseB = await makeCase(requestB, holder);
+  holderUser = await createStaff(t.db, { login: 'accessholder', roles: ['caseworker'] });
+  caseA = await makeCase(requestA, holderUser);
+  caseB = await makeCase(requestB, holderUser);
+  const assigned = await coordinator.staffPost(`/staff/cases/${caseA}/assign`, { user: psychologistUser.id, role: 'psychologist' });
+  if (assigned.status !== 303) throw new Error(`adding the psychologist answered ${assigned.status}`);
   caseworker = await loggedIn(t, caseworkerUser);
   psychologist = await loggedIn(t, psychologistUser);
 });
@@ -60,6 +63,9 @@ before(async () => {
 after(() => t?.close());
 
 const decryptionsBy = (userId: string) => countRows(t.db, 'audit_events', "kind = 'vault.decrypted' and actor_user_id = $1", [userId]);
+const grantsOf = (userId: string, where = 'true', params: unknown[] = []) =>
+  countRows(t.db, 'vault_keys', `principal_kind = 'user' and principal_ref = $1 and ${where}`, [userId, ...params]);
+const partsOf = (html: string) => /data-parts="([^"]*)"/.exec(html)?.[1];
 
 describe('need to know', () => {
   test('a caseworker who is not assigned cannot open a request or a case by its id', async () => {
@@ -81,44 +87,65 @@ describe('need to know', () => {
       messages: await countRows(t.db, 'messages'),
       notes: await countRows(t.db, 'case_notes'),
       openNeeds: await countRows(t.db, 'case_needs', "status = 'open'"),
-      assignments: await countRows(t.db, 'case_assignments', 'user_id = $1', [caseworkerUser.id]),
-      grants: await countRows(t.db, 'vault_keys', 'user_id = $1', [caseworkerUser.id]),
+      members: await countRows(t.db, 'case_members', 'user_id = $1', [caseworkerUser.id]),
+      grants: await grantsOf(caseworkerUser.id),
       requestStatus: await countRows(t.db, 'help_requests', "status = 'new'"),
     });
     const before = await count();
     const attempts: [string, Record<string, string>][] = [
       [`/staff/requests/${plainRequest}/reply`, { body: 'sneaky reply' }],
       [`/staff/requests/${requestA}/reply`, { body: 'sneaky reply' }],
-      [`/staff/cases/${caseA}/notes`, { body: 'sneaky note' }],
+      [`/staff/cases/${caseA}/notes`, { body: 'sneaky note', part: 'core' }],
       [`/staff/cases/${caseA}/needs`, { need: 'psychological', status: 'done' }],
-      [`/staff/cases/${caseA}/assign`, { user: caseworkerUser.id }],
+      [`/staff/cases/${caseA}/assign`, { user: caseworkerUser.id, role: 'caseworker' }],
+      [`/staff/cases/${caseA}/remove`, { user: holderUser.id }],
+      [`/staff/requests/${plainRequest}/join`, { case: caseA }],
     ];
     for (const [path, fields] of attempts) assert.equal((await caseworker.staffPost(path, fields)).status, 404, path);
     assert.deepEqual(await count(), before);
   });
 
-  test('a psychologist assigned to one case cannot read another', async () => {
-    assert.equal((await psychologist.get(`/staff/cases/${caseA}`)).status, 200, 'their own case opens');
-    assertShows(await psychologist.get(`/staff/cases/${caseA}`), story.a, 'their own case');
+  test('a psychologist on one case reads its psychological part only, and nothing of another case', async () => {
+    const own = await psychologist.get(`/staff/cases/${caseA}`);
+    assert.equal(own.status, 200, 'their own case opens');
+    assert.equal(partsOf(own.html), 'psych', 'the psychological part only');
+    assertNotShows(own, story.a, 'their own case: the person\'s details are in the core part');
+    assert.ok(!own.html.includes('data-conversation='), 'the conversation follows the core, not the psychologist');
+    assert.equal((await psychologist.get(`/staff/requests/${requestA}`)).status, 404, 'nor the request of their case');
+    const note = marker('psych-note');
+    assert.equal((await psychologist.staffPost(`/staff/cases/${caseA}/notes`, { body: note, part: 'psych' })).status, 303);
+    assertShows(await psychologist.get(`/staff/cases/${caseA}`), note, 'their own psychological note');
+    assert.equal((await psychologist.staffPost(`/staff/cases/${caseA}/notes`, { body: 'not my part', part: 'core' })).status, 404, 'no note in the core part');
     for (const path of [`/staff/cases/${caseB}`, `/staff/requests/${requestB}`, `/staff/requests/${plainRequest}`]) {
       const page = await psychologist.get(path);
       assert.equal(page.status, 404, path);
       assertNotShows(page, story.b, path);
     }
-    assert.equal((await psychologist.staffPost(`/staff/cases/${caseB}/notes`, { body: 'wrong case' })).status, 404);
+    assert.equal((await psychologist.staffPost(`/staff/cases/${caseB}/notes`, { body: 'wrong case', part: 'psych' })).status, 404);
     assert.equal(await countRows(t.db, 'case_notes', 'case_id = $1', [caseB]), 0);
+    // The caseworker and the coordinator on the case do not read the psychologist's notes.
+    for (const [who, browser] of [['coordinator', coordinator], ['caseworker', await loggedIn(t, holderUser)]] as const) {
+      const page = await browser.get(`/staff/cases/${caseA}`);
+      assert.equal(page.status, 200, who);
+      assertNotShows(page, note, `the ${who}'s case page`);
+    }
   });
 
   test('once assigned, a caseworker can read the case and its conversation', async () => {
     const joining = await createStaff(t.db, { login: 'accessjoin', roles: ['caseworker'] });
     const browser = await loggedIn(t, joining);
     assert.equal((await browser.get(`/staff/cases/${caseA}`)).status, 404, 'not before');
-    const assigned = await coordinator.staffPost(`/staff/cases/${caseA}/assign`, { user: joining.id });
+    const assigned = await coordinator.staffPost(`/staff/cases/${caseA}/assign`, { user: joining.id, role: 'caseworker' });
     assert.equal(assigned.status, 303);
     const page = await browser.get(`/staff/cases/${caseA}`);
     assert.equal(page.status, 200);
     assertShows(page, story.a, 'the case page');
+    assert.ok(page.html.includes(`data-conversation="${requestA}"`), 'the conversation is on the case page');
     assert.equal((await browser.get(`/staff/requests/${requestA}`)).status, 200);
+    // The coordinator who added them holds the core, not the legal part: that waits for a holder.
+    assert.equal(partsOf(page.html), 'core');
+    assert.equal((await (await loggedIn(t, holderUser)).get(`/staff/cases/${caseA}`)).status, 200, 'the other caseworker opens the case');
+    assert.equal(partsOf((await browser.get(`/staff/cases/${caseA}`)).html), 'core legal', 'and seals the legal part on the way');
     // ...and still nothing else.
     assert.equal((await browser.get(`/staff/cases/${caseB}`)).status, 404);
   });
@@ -152,6 +179,8 @@ describe('need to know', () => {
     const page = await browser.get(`/staff/requests/${plainRequest}`);
     assert.equal(page.status, 200, 'after sharing');
     assertShows(page, story.plain, 'the newcomer reads the request');
+    // Requests that became cases belong to their case team: they are not shared.
+    assert.equal((await browser.get(`/staff/requests/${requestA}`)).status, 404, 'a request that is a case is not shared');
     const again = await coordinator.staffPost('/staff/requests/share', { user: newcomer.id });
     assert.equal(again.location, '/staff?shared=0', 'nothing is shared twice');
   });
@@ -167,7 +196,7 @@ describe('need to know', () => {
       assert.equal((await browser.get(path)).status, 404, path);
     }
     assert.equal((await browser.staffPost(`/staff/requests/${fresh.requestId}/status`, { status: 'closed' })).status, 404);
-    assert.equal(await countRows(t.db, 'vault_keys', 'user_id = $1', [pureAdmin.id]), 0, 'no vault is sealed to them');
+    assert.equal(await grantsOf(pureAdmin.id), 0, 'no vault is sealed to them');
     const users = await browser.get('/staff/users');
     assert.equal(users.status, 200, 'the administrator does administer');
     const audit = await browser.get('/staff/audit');
@@ -183,7 +212,7 @@ describe('deactivating a colleague', () => {
     const kase = await makeCase(fresh.requestId, leaving);
     const browser = await loggedIn(t, leaving);
     assert.equal((await browser.get(`/staff/cases/${kase}`)).status, 200);
-    assert.ok((await countRows(t.db, 'vault_keys', 'user_id = $1', [leaving.id])) >= 2, 'they held the case and its conversation');
+    assert.ok((await grantsOf(leaving.id)) >= 3, 'they held the core and legal parts of the case and its conversation');
 
     const adminBrowser = await loggedIn(t, admin);
     const done = await adminBrowser.staffPost(`/staff/users/${leaving.id}/deactivate`);
@@ -193,16 +222,21 @@ describe('deactivating a colleague', () => {
     const after = await browser.get(`/staff/cases/${kase}`);
     assert.equal(after.status, 303);
     assert.match(after.location ?? '', /^\/staff\/login/);
-    assert.equal((await browser.post(`/staff/cases/${kase}/notes`, { body: 'after leaving', _csrf: browser.csrfToken! })).status, 403);
+    assert.equal((await browser.post(`/staff/cases/${kase}/notes`, { body: 'after leaving', part: 'core', _csrf: browser.csrfToken! })).status, 403);
     assert.equal(await countRows(t.db, 'sessions', 'user_id = $1', [leaving.id]), 0);
-    assert.equal(await countRows(t.db, 'vault_keys', 'user_id = $1', [leaving.id]), 0);
-    assert.equal(await countRows(t.db, 'case_assignments', 'user_id = $1', [leaving.id]), 0);
+    assert.equal(await grantsOf(leaving.id), 0);
+    assert.equal(await countRows(t.db, 'case_members', 'user_id = $1', [leaving.id]), 0);
     assert.equal(await countRows(t.db, 'case_notes', 'case_id = $1', [kase]), 0);
     const again = await new Browser(t).post('/staff/login', { login: leaving.login, password: leaving.password });
     assert.equal(again.status, 400);
     assert.deepEqual(again.setCookies, []);
-    const revoked = await countRows(t.db, 'audit_events', "kind = 'vault.revoked' and detail::jsonb ->> 'userId' = $1", [leaving.id]);
-    assert.ok(revoked >= 2, 'each revoked grant is in the audit log');
+    const revoked = await countRows(
+      t.db,
+      'audit_events',
+      "kind = 'vault.revoked' and detail::jsonb ->> 'principalKind' = 'user' and detail::jsonb ->> 'principalRef' = $1",
+      [leaving.id],
+    );
+    assert.ok(revoked >= 3, 'each revoked grant is in the audit log');
   });
 
   test('a deactivated coordinator is not sealed new requests', async () => {
@@ -211,8 +245,8 @@ describe('deactivating a colleague', () => {
     assert.equal((await adminBrowser.staffPost(`/staff/users/${gone.id}/deactivate`)).status, 200);
     const fresh = await submitHelp(t, 'ru', { needs: ['legal'] });
     const [request] = await t.db.query<{ vault_id: string }>('select vault_id from help_requests where id = $1', [fresh.requestId]);
-    assert.equal(await countRows(t.db, 'vault_keys', 'vault_id = $1 and user_id = $2', [request!.vault_id, gone.id]), 0);
-    assert.equal(await countRows(t.db, 'vault_keys', 'vault_id = $1 and user_id = $2', [request!.vault_id, admin.id]), 1, 'the active coordinator is');
+    assert.equal(await grantsOf(gone.id, 'vault_id = $2', [request!.vault_id]), 0);
+    assert.equal(await grantsOf(admin.id, 'vault_id = $2', [request!.vault_id]), 1, 'the active coordinator is');
   });
 
   test('an administrator cannot deactivate themselves', async () => {

@@ -6,6 +6,8 @@ import { CASE_ROLES, ROLES, type Role } from '../../src/auth/roles.ts';
 import { combineShares } from '../../src/crypto/recovery.ts';
 import { grantVault, openVaultAs } from '../../src/crypto/vaults.ts';
 import { instanceKeys } from '../../src/crypto/instance.ts';
+import { RECOVERY_REF } from '../../src/crypto/principals.ts';
+import { findUserById, userPrincipal } from '../../src/auth/users.ts';
 import { machine, PUBLIC, route, routesOf, staff, type Access, type RouteRecord } from '../../src/web/route.ts';
 import type { AppEnv } from '../../src/web/context.ts';
 import { AppError } from '../../src/web/errors.ts';
@@ -50,12 +52,21 @@ async function grantToAll(instance: Awaited<ReturnType<typeof initialiseInstance
   const keys = await combineShares(instance.shares.slice(0, 2), recoveryPublicKey!);
   await t.db.transaction(async (tx) => {
     for (const vaultId of vaultIds) {
-      const vault = await openVaultAs(tx, 'recovery', keys, vaultId, 'test.grant');
+      const vault = await openVaultAs(tx, 'recovery', RECOVERY_REF, keys, vaultId, 'test.grant');
       if (!vault) throw new Error('a vault not sealed to the recovery key');
-      for (const user of grantees) await grantVault(tx, instance.admin.id, vault, { userId: user.id, publicKey: user.publicKey });
+      for (const grantee of grantees) {
+        const user = await findUserById(tx, grantee.id);
+        if (!user || !(await grantVault(tx, instance.admin.id, vault, userPrincipal(user)))) throw new Error(`could not grant a vault to ${grantee.login}`);
+      }
     }
   });
 }
+
+/**
+ * Records that a successful post consumes, one each, so the walk's order does not matter: a
+ * request made into a case cannot be joined to another, and a member once removed is gone.
+ */
+const consumed = { caseRequest: '', joinRequest: '', removable: '' };
 
 before(async () => {
   t = await startTestApp();
@@ -75,12 +86,24 @@ before(async () => {
   shared.request = (await submitHelp(t, 'ru', { needs: ['legal'], story: 'shared request' })).requestId;
   const sharedForCase = (await submitHelp(t, 'ru', { needs: ['housing'], story: 'shared case' })).requestId;
   shared.case = await makeCase(coordinator, sharedForCase, holder);
+  // Every matrix user whose role can be on a case joins the shared case in that role; the others
+  // (editor, treasurer, administrator) are refused by the routes' roles before any case is looked at.
+  const removable = await createStaff(t.db, { login: 'matrix-removable', roles: ['lawyer'] });
+  consumed.removable = removable.id;
+  const members = [...[...users.entries()].map(([role, user]) => ({ role, user })), { role: 'lawyer' as const, user: removable }];
+  for (const { role, user } of members.filter((member) => CASE_ROLES.includes(member.role))) {
+    await t.db.query('insert into case_members (case_id, user_id, role, assigned_by) values ($1, $2, $3, $4)', [shared.case, user.id, role, instance.admin.id]);
+  }
+  // ...and holds every part of it, the shared request and the case's conversation.
   const vaults = await t.db.query<{ id: string }>(
     `select vault_id as id from help_requests where id = any($1::uuid[])
-     union select core_vault_id from cases where id = $2`,
+     union select unnest(array[core_vault_id, psych_vault_id, legal_vault_id, housing_vault_id]) from cases where id = $2`,
     [[shared.request, sharedForCase], shared.case],
   );
-  await grantToAll(instance, vaults.map((row) => row.id), [...users.values()]);
+  await grantToAll(instance, vaults.map((row) => row.id), [...users.values(), removable]);
+  // Requests that one post consumes: made into a case, or joined to the shared case.
+  consumed.caseRequest = (await submitHelp(t, 'ru', { needs: ['clothing'], story: 'to become a case' })).requestId;
+  consumed.joinRequest = (await submitHelp(t, 'ru', { needs: ['legal'], story: 'to join the shared case' })).requestId;
   shared.user = (await createStaff(t.db, { login: 'matrix-leaving', roles: ['editor'] })).id;
   shared.coordinator = (await createStaff(t.db, { login: 'matrix-waiting', roles: ['coordinator'], confirmed: false })).id;
 
@@ -118,11 +141,16 @@ function bodyFor(route: RouteRecord): Fields {
     '/staff/requests/:id/reply': { body: 'route matrix reply' },
     '/staff/requests/:id/status': { status: 'triage' },
     '/staff/requests/:id/case': { assignee: holder.id },
+    '/staff/requests/:id/join': { case: shared.case },
     '/staff/requests/:id/share': { user: holder.id },
     '/staff/requests/share': { user: holder.id },
-    '/staff/cases/:id/notes': { body: 'route matrix note' },
+    '/staff/cases/new': { origin: 'direct', caseworkerId: holder.id, language: 'ru', needs: 'housing' },
+    '/staff/cases/:id/notes': { body: 'route matrix note', part: 'core' },
     '/staff/cases/:id/needs': { need: 'housing', status: 'in_progress' },
-    '/staff/cases/:id/assign': { user: holder.id },
+    // Re-adding a member in the role they hold answers success, so every caller gets the same.
+    '/staff/cases/:id/assign': { user: holder.id, role: 'caseworker' },
+    // Removing someone no longer on the case answers success too.
+    '/staff/cases/:id/remove': { user: consumed.removable },
     '/staff/cases/:id/status': { status: 'open' },
   };
   const body = bodies[route.path];
@@ -139,6 +167,8 @@ function addressOf(route: RouteRecord, target: Target): string {
     if (name === 'version') return asset[2]!;
     if (name === 'name') return asset[3]!;
     if (name === 'id') {
+      if (route.path === '/staff/requests/:id/case') return target === 'hidden' ? hidden.request : consumed.caseRequest;
+      if (route.path === '/staff/requests/:id/join') return target === 'hidden' ? hidden.request : consumed.joinRequest;
       if (route.path.startsWith('/staff/requests/')) return target === 'hidden' ? hidden.request : shared.request;
       if (route.path.startsWith('/staff/cases/')) return target === 'hidden' ? hidden.case : shared.case;
       if (route.path.startsWith('/staff/users/')) return target === 'hidden' ? randomUUID() : shared.user;

@@ -212,7 +212,8 @@ describe('the way in', () => {
 });
 
 describe('guessing passwords and codes', () => {
-  test('after 5 wrong passwords even the right one fails, with the same message, and the log shows it', async () => {
+  // Refused for this address only: test/auth/login-throttle.test.ts shows another address still logs in.
+  test('after 5 wrong passwords from one address even the right one fails from there, with the same message, and the log shows it', async () => {
     const victim = await createStaff(t.db, { login: 'lockme', roles: ['caseworker'] });
     const browser = new Browser(t);
     const failed = ru('auth.login.failed');
@@ -226,10 +227,10 @@ describe('guessing passwords and codes', () => {
       assert.deepEqual(wrong.setCookies, []);
     }
     const right = await browser.post('/staff/login', { login: victim.login, password: victim.password });
-    assert.equal(right.status, 400, 'the right password is refused while the account is locked');
+    assert.equal(right.status, 400, 'the right password is refused from the guessing address');
     assert.deepEqual(right.setCookies, []);
     assert.equal(browser.cookie(), undefined);
-    // The same page as for a wrong password: nothing tells an attacker the account exists or is locked.
+    // The same page as for a wrong password: nothing tells an attacker the account exists or is refused.
     const strip = (html: string) => html.replace(/value="[^"]*"/g, '');
     assert.equal(strip(right.html), strip(unknown.html).replace('nobody-here', victim.login));
 

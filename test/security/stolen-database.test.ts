@@ -44,7 +44,30 @@ const words = {
   laterMessage: marker('laterMessage'),
   staffReply: marker('staffReply'),
   caseNote: marker('caseNote'),
+  joinedStory: marker('joinedStory'),
+  psychNote: marker('psychNote'),
+  legalNote: marker('legalNote'),
+  housingNote: marker('housingNote'),
+  directName: marker('directName'),
+  directWhereNow: marker('directWhereNow'),
+  directContacts: marker('directContacts'),
+  directStory: marker('directStory'),
+  directReferredBy: marker('directReferredBy'),
 };
+type Field = keyof typeof words;
+
+/** Who reads each marker back, and where: each part of a case only by the role that holds it. */
+const READ_BACK: { who: string; page: 'case' | 'direct'; fields: Field[] }[] = [
+  {
+    who: 'coordinator',
+    page: 'case',
+    fields: ['story', 'city', 'contact', 'safeTimes', 'codeWord', 'otherNeed', 'personMessage', 'laterMessage', 'staffReply', 'caseNote', 'joinedStory'],
+  },
+  { who: 'psychologist', page: 'case', fields: ['psychNote'] },
+  { who: 'lawyer', page: 'case', fields: ['legalNote'] },
+  { who: 'housing coordinator', page: 'case', fields: ['housingNote'] },
+  { who: 'coordinator', page: 'direct', fields: ['directName', 'directWhereNow', 'directContacts', 'directStory', 'directReferredBy'] },
+];
 const PERSON_ADDRESS = '198.51.100.77';
 const CANARY = { text: marker('canary-text'), bytes: marker('canary-bytes') };
 
@@ -63,7 +86,8 @@ const canaries = [textNeedle('canary text', CANARY.text), textNeedle('canary byt
 let receipt = '';
 let requestId = '';
 let casePath = '';
-let coordinator: Browser;
+let directPath = '';
+const readers = new Map<string, Browser>();
 const logged: string[] = [];
 
 before(async () => {
@@ -81,6 +105,12 @@ before(async () => {
   try {
     const instance = await initialiseInstance(db);
     const caseworker = await createStaff(db, { login: 'stolencw', roles: ['caseworker'] });
+    const specialists = [
+      { role: 'psychologist', who: 'psychologist', part: 'psych', note: words.psychNote },
+      { role: 'lawyer', who: 'lawyer', part: 'legal', note: words.legalNote },
+      { role: 'housing_coordinator', who: 'housing coordinator', part: 'housing', note: words.housingNote },
+    ] as const;
+    const specialistUsers = await Promise.all(specialists.map((s) => createStaff(db, { login: `stolen-${s.role}`, roles: [s.role] })));
     const person = new Browser(t, { address: PERSON_ADDRESS });
     const submitted = await submitHelp(person, 'ru', {
       needs: ['evacuation', 'other'],
@@ -98,22 +128,53 @@ before(async () => {
     ({ receipt, requestId } = submitted);
     assert.equal((await personPost(person, 'ru', { action: 'write', receipt, body: words.personMessage })).status, 200);
 
-    coordinator = await loggedIn(t, instance.admin);
+    // A second request from the same person, joined to the case: what it said becomes a core note.
+    const second = await submitHelp(new Browser(t, { address: PERSON_ADDRESS }), 'ru', { needs: ['housing'], story: words.joinedStory });
+
+    const coordinator = await loggedIn(t, instance.admin);
+    readers.set('coordinator', coordinator);
     assert.equal((await coordinator.staffPost(`/staff/requests/${requestId}/reply`, { body: words.staffReply })).status, 303);
     const made = await coordinator.staffPost(`/staff/requests/${requestId}/case`, { assignee: caseworker.id });
     assert.equal(made.status, 303);
     casePath = made.location!.split('?')[0]!;
+    const caseId = casePath.split('/').pop()!;
+    assert.equal((await coordinator.staffPost(`/staff/requests/${second.requestId}/join`, { case: caseId })).status, 303);
     const colleague = await loggedIn(t, caseworker);
-    assert.equal((await colleague.staffPost(`${casePath}/notes`, { body: words.caseNote })).status, 303);
+    assert.equal((await colleague.staffPost(`${casePath}/notes`, { body: words.caseNote, part: 'core' })).status, 303);
+    assert.equal((await colleague.get(casePath)).status, 200, 'the caseworker opens the case');
+    // Each part of the case gets a note from the role that holds it.
+    for (const [index, specialist] of specialists.entries()) {
+      const user = specialistUsers[index]!;
+      assert.equal((await colleague.staffPost(`${casePath}/assign`, { user: user.id, role: specialist.role })).status, 303, `adding the ${specialist.who}`);
+      const browser = await loggedIn(t, user);
+      readers.set(specialist.who, browser);
+      const noted = await browser.staffPost(`${casePath}/notes`, { body: specialist.note, part: specialist.part });
+      assert.equal(noted.location, `${casePath}?done=note`, `the ${specialist.who}'s note`);
+    }
     assert.equal((await personPost(person, 'ru', { action: 'write', receipt: receipt.replace(/-/g, ' '), body: words.laterMessage })).status, 200);
+
+    // A case opened for someone referred by a partner organisation: its content has its own schema.
+    const direct = await coordinator.staffPost('/staff/cases/new', {
+      origin: 'referral',
+      caseworkerId: caseworker.id,
+      language: 'ru',
+      needs: 'housing',
+      preferredName: words.directName,
+      whereNow: words.directWhereNow,
+      contacts: words.directContacts,
+      story: words.directStory,
+      referredBy: words.directReferredBy,
+    });
+    assert.equal(direct.status, 303, 'the referral case is opened');
+    directPath = direct.location!.split('?')[0]!;
 
     for (const [field, value] of Object.entries(words)) needles.push(textNeedle(field, value));
     needles.push(textNeedle('receipt', receipt), textNeedle('receipt digits', receipt.replace(/-/g, '')));
     needles.push(textNeedle('address of the person', PERSON_ADDRESS));
-    for (const user of [instance.admin, caseworker]) {
+    for (const user of [instance.admin, caseworker, ...specialistUsers]) {
       needles.push(textNeedle(`password of ${user.login}`, user.password), textNeedle(`TOTP secret of ${user.login}`, user.totpSecret));
     }
-    for (const [who, browser] of [['coordinator', coordinator], ['caseworker', colleague]] as const) {
+    for (const [who, browser] of [...readers, ['caseworker', colleague] as const]) {
       const [id, secret] = browser.cookie()!.split('.') as [string, string];
       needles.push(secretNeedle(`cookie id of the ${who}`, Buffer.from(id, 'base64url')), secretNeedle(`cookie secret of the ${who}`, Buffer.from(secret, 'base64url')));
     }
@@ -137,8 +198,21 @@ function found(value: unknown, among: Needle[]): string[] {
   const bytes =
     value instanceof Uint8Array
       ? Buffer.from(value)
-      : Buffer.from(typeof value === 'string' ? value : value instanceof Date ? value.toISOString() : JSON.stringify(value, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v)));
+      : Buffer.from(
+          typeof value === 'string'
+            ? value
+            : value instanceof Date
+              ? value.toISOString()
+              : typeof value === 'bigint'
+                ? value.toString()
+                : JSON.stringify(value, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : typeof v === 'bigint' ? v.toString() : v)),
+        );
   return among.filter((needle) => needle.patterns.some((pattern) => bytes.includes(pattern))).map((needle) => needle.name);
+}
+
+async function countRowsOf(fromWhere: string): Promise<number> {
+  const [row] = await db.query<{ n: number }>(`select count(*)::int as n from ${fromWhere}`);
+  return row?.n ?? 0;
 }
 
 async function scanTables(): Promise<{ tables: string[]; hits: string[]; canariesFound: Set<string> }> {
@@ -182,9 +256,16 @@ async function scanFiles(paths: AsyncIterable<string>): Promise<{ files: number;
 
 describe('a stolen database', () => {
   test('the team members who hold the keys read every marker back (so the markers were stored)', async () => {
-    const casePage = await coordinator.get(casePath);
-    assert.equal(casePage.status, 200);
-    for (const [field, value] of Object.entries(words)) assertShows(casePage, value, `the case page (${field})`);
+    const readBack = new Set<Field>();
+    for (const { who, page, fields } of READ_BACK) {
+      const shown = await readers.get(who)!.get(page === 'case' ? casePath : directPath);
+      assert.equal(shown.status, 200, `the ${who}'s ${page} page`);
+      for (const field of fields) {
+        assertShows(shown, words[field], `the ${who}'s ${page} page (${field})`);
+        readBack.add(field);
+      }
+    }
+    assert.deepEqual([...readBack].sort(), Object.keys(words).sort(), 'every marker is read back by someone');
     const status = await personPost(new Browser(t), 'ru', { action: 'open', receipt });
     for (const field of ['personMessage', 'laterMessage', 'staffReply'] as const) assertShows(status, words[field], `the person's status page (${field})`);
   });
@@ -196,10 +277,13 @@ describe('a stolen database', () => {
 
   test('no table holds any marker, receipt, password, TOTP secret, cookie, recovery share or address', async () => {
     const { tables, hits, canariesFound } = await scanTables();
-    for (const table of ['audit_events', 'case_notes', 'cases', 'help_requests', 'messages', 'sessions', 'users', 'vault_keys', 'instance']) {
+    for (const table of ['audit_events', 'case_notes', 'cases', 'case_members', 'case_needs', 'help_requests', 'messages', 'sessions', 'users', 'vaults', 'vault_keys', 'instance']) {
       assert.ok(tables.includes(table), `the scan covers ${table}`);
     }
-    assert.ok(needles.length >= 25, `only ${needles.length} needles`);
+    assert.ok(needles.length >= 45, `only ${needles.length} needles`);
+    const notes = await db.query<{ part: string }>('select distinct part from case_notes order by part');
+    assert.deepEqual(notes.map((row) => row.part), ['core', 'housing', 'legal', 'psych'], 'a sealed note in every part of a case was planted');
+    assert.equal(await countRowsOf("cases where origin = 'referral' and content is not null"), 1, 'the referral case content was planted');
     assert.deepEqual([...canariesFound].sort(), ['canary bytes', 'canary text'], 'the scan finds plaintext when there is some');
     assert.deepEqual(hits, []);
   });
