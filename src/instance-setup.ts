@@ -57,5 +57,8 @@ async function prepareInstanceSecret(db: Db, dataDir: string, env: Record<string
     await tagUntaggedUserKeys(tx);
     await adoptInstanceSecret(tx);
   });
-  await rekeyLegacyAuditChain(db);
+  // Only here, when the secret is first adopted: later, a plain chain would be a forgery to refuse.
+  const rekey = await rekeyLegacyAuditChain(db);
+  if (rekey.outcome === 'rekeyed') console.log(`[beside] the audit log's ${rekey.entries} entries are now keyed with the instance secret.`);
+  if (rekey.outcome === 'refused') console.error(`[beside] WARNING: ${rekey.message}`);
 }

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/client.ts';
-import { randomBytes, sameBytes, sha256 } from './primitives.ts';
+import { randomBytes, sameBytes } from './primitives.ts';
 import { secretCheck } from './instance-secret.ts';
 import { RECOVERY_REF, trustNewKey, type Principal } from './principals.ts';
 
@@ -49,16 +49,4 @@ export async function adoptInstanceSecret(tx: Queryable): Promise<void> {
   if (row?.recovery_public_key) {
     await tx.query('update instance set recovery_key_tag = $1 where id = 1', [trustNewKey('recovery', RECOVERY_REF, row.recovery_public_key).tag]);
   }
-}
-
-/** Stores the hash of a one-time setup token; the token itself is printed once and never stored. */
-export async function setSetupToken(tx: Queryable, token: string | null): Promise<void> {
-  await ensureInstance(tx);
-  await tx.query('update instance set setup_token_hash = $1 where id = 1', [token ? sha256(token) : null]);
-}
-
-export async function setupTokenHash(tx: Queryable): Promise<Uint8Array | null> {
-  await ensureInstance(tx);
-  const [row] = await tx.query<{ setup_token_hash: Uint8Array | null }>('select setup_token_hash from instance where id = 1');
-  return row?.setup_token_hash ?? null;
 }

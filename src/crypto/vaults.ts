@@ -295,8 +295,8 @@ export async function shredVault(tx: Queryable, actorUserId: string | null, vaul
  */
 export async function dropGrantsOnKeyReset(tx: Queryable, userId: string): Promise<number> {
   const rows = await tx.query<{ vault_id: string }>(
-    `with lost as (delete from vault_keys where principal_kind = 'user' and principal_ref = $1 returning vault_id)
-     insert into lost_grants (user_id, vault_id) select $1, vault_id from lost on conflict do nothing returning vault_id`,
+    `with lost as (delete from vault_keys where principal_kind = 'user' and principal_ref = $1::text returning vault_id)
+     insert into lost_grants (user_id, vault_id) select $1::uuid, vault_id from lost on conflict do nothing returning vault_id`,
     [userId],
   );
   return rows.length;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { stat } from 'node:fs/promises';
+import { copyFile, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
@@ -84,7 +84,17 @@ test('init, user create, reset, recover, backup, restore and audit verify from t
   assert.equal(backup.code, 0, backup.stderr);
   assert.equal((await stat(file)).mode & 0o777, 0o600);
 
+  // The backup's keys and audit chain are authenticated by the first installation's instance
+  // secret, which a backup does not carry: a data directory with a secret of its own is refused.
+  const elsewhere = await beside(['restore', '--in', file], { DATA_DIR: join(folder, 'elsewhere'), ...passphrase });
+  assert.equal(elsewhere.code, 1);
+  assert.match(elsewhere.stderr, /another instance secret/);
+  assert.match(elsewhere.stderr, /Nothing was changed/);
+
+  // As the README says: the secret, kept apart from the backups, goes into the new data directory.
   const second = { DATA_DIR: join(folder, 'second') };
+  await mkdir(second.DATA_DIR, { recursive: true });
+  await copyFile(join(first.DATA_DIR, 'instance.key'), join(second.DATA_DIR, 'instance.key'));
   const wrong = await beside(['restore', '--in', file], { ...second, BESIDE_BACKUP_PASSPHRASE: 'the wrong passphrase' });
   assert.equal(wrong.code, 1);
   assert.match(wrong.stderr, /passphrase is wrong/);

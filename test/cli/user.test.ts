@@ -61,7 +61,7 @@ test('user reset gives new keys and password, removes grants, sessions and TOTP,
   const after = await findUserByLogin(db, 'worker');
   assert.notDeepEqual(after?.publicKey, user.publicKey);
   assert.equal(after?.totpEnrolled, false);
-  assert.equal(await count(db, "vault_keys where principal = 'user'"), 0);
+  assert.equal(await count(db, "vault_keys where principal_kind = 'user'"), 0);
   const last = (await auditKinds(db)).at(-1);
   assert.deepEqual(last, { kind: 'user.keys_reset', actor: null, subject: user.id });
   await resources.close(db);

@@ -342,7 +342,7 @@ describe('every route with every role', () => {
     assert.equal(await countRows(t.db, 'help_requests', "id = $1 and status = 'new' and case_id is null", [hidden.request]), 1);
     assert.equal(await countRows(t.db, 'case_needs', "case_id = $1 and status = 'open'", [hidden.case]), 1);
     const matrixIds = [...users.values()].map((user) => user.id);
-    assert.equal(await countRows(t.db, 'vault_keys', 'vault_id = any($1::uuid[]) and user_id = any($2::uuid[])', [[hidden.requestVault, ...hidden.caseVaults], matrixIds]), 0);
+    assert.equal(await countRows(t.db, 'vault_keys', "vault_id = any($1::uuid[]) and principal_kind = 'user' and principal_ref = any($2::text[])", [[hidden.requestVault, ...hidden.caseVaults], matrixIds]), 0);
     // ...while the shared ones show the walk did get through where it should.
     assert.ok((await countRows(t.db, 'messages', 'request_id = $1', [shared.request])) >= 4, 'the four case roles replied');
     assert.ok((await countRows(t.db, 'case_notes', 'case_id = $1', [shared.case])) >= 4, 'the four case roles wrote notes');
