@@ -77,13 +77,16 @@ export async function insertUser(tx: Queryable, input: NewUser): Promise<User> {
 /**
  * Replaces a user's password and key pair (a forgotten password). Their old grants can no longer
  * be opened, so they are removed (and remembered as lost); a colleague or the recovery shares
- * grant the vaults again. Answers how many grants were lost.
+ * grant the vaults again. A coordinator is confirmed again by a colleague before new requests are
+ * sealed to the new key: whoever ran the reset must not thereby become a reader. Answers how many
+ * grants were lost.
  */
 export async function resetUserKeys(tx: Queryable, actorUserId: string | null, userId: string, password: string): Promise<number> {
   const keys = await newUserKeys(userId, password);
   await tx.query(
     `update users set password_hash = $2, public_key = $3, public_key_tag = $4, private_key_box = $5, key_salt = $6, key_kdf = $7,
-       totp_secret_sealed = null, totp_last_step = 0, failed_logins = 0, locked_until = null where id = $1`,
+       totp_secret_sealed = null, totp_last_step = 0, failed_logins = 0, locked_until = null,
+       coordinator_confirmed_at = null, coordinator_confirmed_by = null where id = $1`,
     [userId, await hashPassword(password), keys.publicKey, trustNewKey('user', userId, keys.publicKey).tag, keys.privateKeyBox, keys.keySalt, keys.kdf],
   );
   const lost = await dropGrantsOnKeyReset(tx, userId);

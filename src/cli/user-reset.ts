@@ -29,6 +29,7 @@ export function describeReset(reset: KeysReset): string {
     `Their old keys can no longer open anything, so ${reset.grantsRemoved} vault grant(s) were removed.`,
     'To restore access: a colleague who holds a case grants it to them again, or the holders of enough',
     `recovery shares run together:  beside recover --login ${reset.login}`,
+    'A coordinator receives new help requests again once a colleague confirms them (Coordinators page).',
   ].join('\n');
 }
 

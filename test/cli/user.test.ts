@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { newTotpSecret, saveTotpSecret } from '../../src/auth/totp.ts';
-import { checkPassword, findUserByLogin, userPrincipal } from '../../src/auth/users.ts';
+import { checkPassword, findUserByLogin, isConfirmedCoordinator, userPrincipal } from '../../src/auth/users.ts';
+import { confirmCoordinator } from '../../src/auth/confirm-coordinator.ts';
 import { parseRoles } from '../../src/cli/account-input.ts';
 import { CommandError, UsageError } from '../../src/cli/errors.ts';
 import { createStaffUser } from '../../src/cli/user-create.ts';
@@ -71,5 +72,16 @@ test('user reset of an unknown login changes nothing', async () => {
   const db = await resources.db();
   await assert.rejects(resetStaffUser(db, 'nobody', 'a brand new password'), /No user has the login "nobody"/);
   assert.equal(await count(db, 'audit_events'), 0);
+  await resources.close(db);
+});
+
+test('a coordinator whose keys were reset receives no new request until a colleague confirms them again', async () => {
+  const db = await resources.db();
+  const { adminId } = await initialised(db);
+  const coordinator = await createStaffUser(db, { login: 'coord', displayName: 'C', roles: ['coordinator'], language: 'en', password: PASSWORD });
+  assert.ok(await confirmCoordinator(db, adminId, coordinator.id));
+  assert.equal(await isConfirmedCoordinator(db, coordinator.id), true);
+  await resetStaffUser(db, 'coord', 'a brand new password');
+  assert.equal(await isConfirmedCoordinator(db, coordinator.id), false, 'whoever ran the reset does not become a reader');
   await resources.close(db);
 });
