@@ -3,7 +3,7 @@ import type { Db, Queryable } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
 import type { KeyHolder, Vault } from '../crypto/vaults.ts';
 import { displayNames, findUserById, userPrincipal } from '../auth/users.ts';
-import { erasureRequested, lockRequest, moveRequestIntoCase, openConversation, requestsOfCase, type OpenedRequest } from '../help/triage.ts';
+import { lockRequest, moveRequestIntoCase, openConversation, requestsOfCase, type OpenedRequest } from '../help/triage.ts';
 import type { Need } from '../help/needs.ts';
 import { CASE_COLUMNS, openCaseAccess, vaultIdOf, type CaseAccess, type CaseRow } from './case-access.ts';
 import { CASE_PARTS, managesTeam, partsFor, readsConversation, type CasePart, type CaseRole } from './case-roles.ts';
@@ -133,8 +133,6 @@ export async function openCase(db: Db, holder: KeyHolder, caseId: string): Promi
       }
     }
     const core = vaults.core;
-    let erasure = false;
-    for (const request of requests) erasure ||= await erasureRequested(tx, request.id);
     return {
       summary: (await summarise(tx, [row]))[0]!,
       role,
@@ -142,10 +140,24 @@ export async function openCase(db: Db, holder: KeyHolder, caseId: string): Promi
       content: core && row.content ? core.tryOpen(caseContentField, row, row.content, caseContentSchema) : null,
       notes: readNotes(noteRows, vaults),
       conversations,
-      erasureRequested: erasure,
+      erasureRequested: requests.some((request) => request.erasureRequested),
       waitingGrants: await waitingGrants(tx, access),
     };
   });
+}
+
+/** Writes one note, sealed in its part's vault with case, part, author and time bound to it. */
+async function insertNote(tx: Queryable, vault: Vault, caseId: string, part: CasePart, authorId: string, body: string): Promise<void> {
+  const place = { id: randomUUID(), case_id: caseId, part, author_id: authorId, created_at: new Date() };
+  await tx.query('insert into case_notes (id, case_id, part, vault_id, author_id, body, created_at) values ($1, $2, $3, $4, $5, $6, $7)', [
+    place.id,
+    caseId,
+    part,
+    vault.id,
+    authorId,
+    vault.seal(caseNoteField, place, body),
+    place.created_at,
+  ]);
 }
 
 /** A note in one part of the case, sealed into that part's vault: only who reads the part may write it. */
@@ -155,16 +167,7 @@ export async function addNote(db: Db, holder: KeyHolder, caseId: string, part: C
     const access = await openCaseAccess(tx, holder, caseId, 'note', [part], true);
     const vault = access?.vaults[part];
     if (!vault) return false;
-    const place = { id: randomUUID(), case_id: caseId, part, author_id: holder.userId, created_at: new Date() };
-    await tx.query('insert into case_notes (id, case_id, part, vault_id, author_id, body, created_at) values ($1, $2, $3, $4, $5, $6, $7)', [
-      place.id,
-      caseId,
-      part,
-      vault.id,
-      holder.userId,
-      vault.seal(caseNoteField, place, body),
-      place.created_at,
-    ]);
+    await insertNote(tx, vault, caseId, part, holder.userId, body);
     await tx.query('update cases set updated_at = now() where id = $1', [caseId]);
     await appendAudit(tx, holder.userId, { kind: 'case.note_added', caseId, part });
     return true;
@@ -216,18 +219,7 @@ export async function joinRequestToCase(db: Db, holder: KeyHolder, requestId: st
     if (!moved) return false;
     const content = caseContentFromRequest(moved.content);
     const text = [content.story, content.whereNow, content.contacts].filter(Boolean).join('\n\n');
-    if (text) {
-      const place = { id: randomUUID(), case_id: caseId, part: 'core' as const, author_id: holder.userId, created_at: new Date() };
-      await tx.query('insert into case_notes (id, case_id, part, vault_id, author_id, body, created_at) values ($1, $2, $3, $4, $5, $6, $7)', [
-        place.id,
-        caseId,
-        'core',
-        access.vaults.core.id,
-        holder.userId,
-        access.vaults.core.seal(caseNoteField, place, text),
-        place.created_at,
-      ]);
-    }
+    if (text) await insertNote(tx, access.vaults.core, caseId, 'core', holder.userId, text);
     for (const need of moved.summary.needs) {
       await tx.query('insert into case_needs (case_id, need) values ($1, $2) on conflict do nothing', [caseId, need]);
     }

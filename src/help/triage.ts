@@ -129,11 +129,6 @@ export async function lockRequest(tx: Queryable, requestId: string): Promise<voi
   await tx.query('select 1 from help_requests where id = $1 for update', [requestId]);
 }
 
-export async function erasureRequested(tx: Queryable, requestId: string): Promise<boolean> {
-  const rows = await tx.query('select 1 from help_requests where id = $1 and erasure_requested_at is not null', [requestId]);
-  return rows.length > 0;
-}
-
 /** The requests that are part of a case, oldest first (a case may join several of one person's requests). */
 export async function requestsOfCase(tx: Queryable, caseId: string): Promise<RequestSummary[]> {
   const rows = await tx.query<SummaryRow>(`select ${SUMMARY} from help_requests where case_id = $1 order by created_at`, [caseId]);
