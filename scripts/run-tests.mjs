@@ -1,7 +1,9 @@
 // Runs the node:test suites through tsx. Node 20 does not expand globs, so we list the files.
 // Usage: node scripts/run-tests.mjs [folder]   (no folder: everything under test/ except test/e2e)
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,19 +31,69 @@ console.log(`Database for tests: ${describeDatabase(process.env.TEST_DATABASE_UR
 // New staff keys in tests use a cheap argon2id cost; the real cost is measured by bench/login.ts.
 const env = { BESIDE_TEST_CHEAP_KDF: '1', ...process.env };
 
-const first = await run(files);
-if (first.status === 0) process.exit(0);
+// One migrated database template for the whole run instead of one per test file (initdb alone
+// takes seconds): a PGlite data-dir dump in a private temporary folder, or a template database on
+// the server. test/support/db.ts finds it through the variable (names as in
+// test/support/db-template.ts); it is removed when the run ends.
+const server = process.env.TEST_DATABASE_URL;
+const templateFolder = server ? undefined : mkdtempSync(join(tmpdir(), 'beside-test-template-'));
+const template = server
+  ? { variable: 'BESIDE_TEST_TEMPLATE_DB', where: `beside_tpl_${process.pid}_${randomBytes(4).toString('hex')}` }
+  : { variable: 'BESIDE_TEST_TEMPLATE_FILE', where: join(templateFolder, 'migrated.tar') };
 
-// Node 22+ sometimes aborts a whole test process inside V8 while PGlite's WebAssembly is freed
-// ("Fatal error … jit_page_->allocations_", nodejs/node#64500): a runtime crash, not a failed
-// assertion. Only files that died that way are run once more, and it is said loudly; a file with
-// a failing test, or any other failure, fails the run as before.
-const crashed = crashedFiles(first.output);
-const otherFailures = failedTests(first.output).filter((name) => !crashed.includes(name));
-if (crashed.length === 0 || otherFailures.length > 0 || !/# Fatal error in/.test(first.output)) process.exit(first.status ?? 1);
-console.log(`\n!!! V8 aborted the test process of ${crashed.join(', ')} (nodejs/node#64500); running ${crashed.length === 1 ? 'it' : 'them'} once more.\n`);
-const second = await run(crashed);
-process.exit(second.status ?? 1);
+// Ctrl-C reaches the test processes through the terminal; the run then ends and cleans up below.
+// A signal sent to this process alone is passed on to the process running now.
+let current;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => current?.kill(signal));
+
+let status = 1;
+try {
+  status = await runAll();
+} catch (error) {
+  console.error(`The tests could not run: ${error.message}`);
+} finally {
+  if (templateFolder) rmSync(templateFolder, { recursive: true, force: true });
+  else await runTemplateScript('drop').catch((error) => console.error(`Could not drop the template database ${template.where}: ${error.message}`));
+}
+process.exit(status);
+
+async function runAll() {
+  // The browser tests start Beside on data folders of their own and need no template.
+  if (files.some((file) => !file.startsWith('test/e2e/'))) {
+    await runTemplateScript('create');
+    env[template.variable] = template.where;
+  }
+
+  const first = await run(files);
+  if (first.status === 0) return 0;
+
+  // Node 22+ sometimes aborts a whole test process inside V8 while PGlite's WebAssembly is freed
+  // ("Fatal error … jit_page_->allocations_", nodejs/node#64500): a runtime crash, not a failed
+  // assertion. Only files that died that way are run once more, and it is said loudly; a file with
+  // a failing test, or any other failure, fails the run as before.
+  const crashed = crashedFiles(first.output);
+  const otherFailures = failedTests(first.output).filter((name) => !crashed.includes(name));
+  if (crashed.length === 0 || otherFailures.length > 0 || !/# Fatal error in/.test(first.output)) return first.status ?? 1;
+  console.log(`\n!!! V8 aborted the test process of ${crashed.join(', ')} (nodejs/node#64500); running ${crashed.length === 1 ? 'it' : 'them'} once more.\n`);
+  const second = await run(crashed);
+  return second.status ?? 1;
+}
+
+/** Builds (or drops) the template through tsx, with the database settings of the run. */
+function runTemplateScript(action) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test', 'support', 'db-template.ts'), action, template.where], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    current = child;
+    child.on('error', reject);
+    child.on('close', (status, signal) =>
+      status === 0 ? resolve() : reject(new Error(`the database template could not be ${action === 'create' ? 'built' : 'dropped'} (${signal ?? `exit ${status}`})`)),
+    );
+  });
+}
 
 /** Runs the files, showing the output as it comes and keeping it for the crash check. */
 function run(list) {
@@ -51,6 +103,7 @@ function run(list) {
       env,
       stdio: ['inherit', 'pipe', 'pipe'],
     });
+    current = child;
     let output = '';
     child.stdout.on('data', (chunk) => {
       output += chunk;

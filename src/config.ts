@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DEFAULT_KDF_LIMITS, type KeyDerivationLimits } from './crypto/kdf-queue.ts';
+import { parseOnionAddress } from './web/onion-address.ts';
 
 /**
  * Configuration is read once at start from the environment. A wrong value stops the process
@@ -33,6 +35,24 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((value) => value === 'true'),
+  /** Key derivations (argon2id) running at once; one per core by default (docs/onion.md). */
+  KDF_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(DEFAULT_KDF_LIMITS.concurrency),
+  /** Key derivations that may wait for a slot; past that, answers are 503 with Retry-After. */
+  KDF_QUEUE_LENGTH: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_KDF_LIMITS.waiting),
+  /**
+   * The onion service (docs/onion.md): its address, sent as Onion-Location on the ordinary
+   * listener, and a second listener only Tor connects to, which requires a PROXY header naming
+   * the circuit (HiddenServiceExportCircuitID haproxy), so each circuit has its own rate limits.
+   */
+  ONION_ADDRESS: optionalText.pipe(
+    z
+      .string()
+      .optional()
+      .refine((value) => value === undefined || parseOnionAddress(value) !== null, 'expected a v3 onion address: 56 letters a–z and digits 2–7, then .onion (copy it from the hostname file in HiddenServiceDir)'),
+  ),
+  ONION_PORT: optionalText.transform((value) => (value === undefined ? undefined : Number(value))).pipe(z.number().int().min(1).max(65535).optional()),
+  /** Where the onion listener listens: Tor on the same machine connects over loopback. */
+  ONION_HOST: optionalText.transform((value) => value ?? '127.0.0.1'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 });
 
@@ -49,6 +69,10 @@ export type Config = {
   contacts: { signal?: string; email?: string; onion?: string };
   replyWithinHours: number;
   trustProxy: boolean;
+  /** Bounds on argon2id work, so floods get 503 instead of taking the server down. */
+  kdf: KeyDerivationLimits;
+  /** The onion service, when there is one: its address (lower case, with .onion) and listener. */
+  onion: { address: string; port: number; host: string } | undefined;
   production: boolean;
 };
 
@@ -64,6 +88,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const raw = parsed.data;
+  const problems = onionProblems(raw);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const onionAddress = raw.ONION_ADDRESS ? parseOnionAddress(raw.ONION_ADDRESS)! : undefined;
   const publicUrl = new URL(raw.PUBLIC_URL ?? `http://${raw.HOST === '0.0.0.0' ? '127.0.0.1' : raw.HOST}:${raw.PORT}`);
   return {
     port: raw.PORT,
@@ -74,9 +101,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: raw.DATABASE_URL,
     quickExitUrl: raw.QUICK_EXIT_URL,
     orgName: raw.ORG_NAME,
-    contacts: { signal: raw.CONTACT_SIGNAL, email: raw.CONTACT_EMAIL, onion: raw.CONTACT_ONION },
+    // The onion service is a way to reach the association too; CONTACT_ONION may name another.
+    contacts: { signal: raw.CONTACT_SIGNAL, email: raw.CONTACT_EMAIL, onion: raw.CONTACT_ONION ?? (onionAddress && `http://${onionAddress}`) },
     replyWithinHours: raw.REPLY_WITHIN_HOURS,
     trustProxy: raw.TRUST_PROXY,
+    kdf: { concurrency: raw.KDF_CONCURRENCY, waiting: raw.KDF_QUEUE_LENGTH },
+    onion: onionAddress && raw.ONION_PORT ? { address: onionAddress, port: raw.ONION_PORT, host: raw.ONION_HOST } : undefined,
     production: raw.NODE_ENV === 'production',
   };
+}
+
+/**
+ * The address and the listener go together: an onion address without its own listener would
+ * bring every Tor user in through one local address, sharing one budget of every rate limit.
+ */
+function onionProblems(raw: z.infer<typeof schema>): string[] {
+  const problems: string[] = [];
+  if (raw.ONION_ADDRESS && !raw.ONION_PORT) problems.push('ONION_PORT: required with ONION_ADDRESS (the port HiddenServicePort forwards to)');
+  if (raw.ONION_PORT && !raw.ONION_ADDRESS) problems.push('ONION_ADDRESS: required with ONION_PORT (the address in HiddenServiceDir/hostname)');
+  if (raw.ONION_PORT && raw.ONION_PORT === raw.PORT) problems.push(`ONION_PORT: must differ from PORT (${raw.PORT}); only Tor may connect to the onion listener`);
+  return problems;
 }

@@ -3,6 +3,8 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openInstance } from './instance-setup.ts';
 import { createApp } from './web/app.tsx';
 import { RateLimiter } from './web/rate-limit.ts';
+import { listenForTor, type OnionListener } from './web/onion.ts';
+import { limitKeyDerivations } from './crypto/kdf-queue.ts';
 import { issueSetupToken } from './auth/initialise.ts';
 import { SETUP_LINK_HOURS } from './auth/setup-token.ts';
 import type { Db } from './db/client.ts';
@@ -13,12 +15,18 @@ export async function start(config: Config): Promise<{ db: Db; close: () => Prom
   if (!config.databaseUrl && config.production) {
     console.warn('[beside] WARNING: the embedded database does not flush to disk; a power cut can lose recent data. Set DATABASE_URL to a PostgreSQL server for real use.');
   }
+  limitKeyDerivations(config.kdf);
   const app = createApp({ config, db, limits: new RateLimiter() });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const listening = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(listening));
     listening.once('error', reject);
   });
   console.log(`[beside] serving ${config.publicUrl.origin} (listening on ${config.host}:${config.port}, ${db.kind} database)`);
+  let onion: OnionListener | undefined;
+  if (config.onion) {
+    onion = await listenForTor(app, config.onion);
+    console.log(`[beside] serving http://${config.onion.address} to Tor (PROXY protocol only, on ${config.onion.host}:${onion.port}; see docs/onion.md)`);
+  }
   const token = await issueSetupToken(db);
   // Printed here only, to the console that started Beside: never logged elsewhere or shown on a page.
   if (token) {
@@ -28,7 +36,7 @@ export async function start(config: Config): Promise<{ db: Db; close: () => Prom
   return {
     db,
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), onion?.close()]);
       await db.close();
     },
   };

@@ -10,6 +10,7 @@ export type AuditEvent =
   | { kind: 'totp.enrolled'; userId: string }
   | { kind: 'user.created'; userId: string; roles: string[] }
   | { kind: 'user.invited'; inviteId: string; roles: string[] }
+  | { kind: 'user.invite_revoked'; inviteId: string }
   | { kind: 'user.deactivated'; userId: string }
   | { kind: 'user.keys_reset'; userId: string }
   | { kind: 'user.coordinator_confirmed'; userId: string }
@@ -44,6 +45,7 @@ const KINDS: Record<AuditKind, true> = {
   'totp.enrolled': true,
   'user.created': true,
   'user.invited': true,
+  'user.invite_revoked': true,
   'user.deactivated': true,
   'user.keys_reset': true,
   'user.coordinator_confirmed': true,

@@ -43,6 +43,7 @@ function subjectOf(event: AuditEvent): string | null {
   if ('caseId' in event) return event.caseId;
   if ('vaultId' in event) return event.vaultId;
   if ('userId' in event) return event.userId;
+  if ('inviteId' in event) return event.inviteId;
   return null;
 }
 

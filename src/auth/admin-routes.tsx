@@ -4,32 +4,45 @@ import { z } from 'zod';
 import { type App, type AppEnv } from '../web/context.ts';
 import { route, staff } from '../web/route.ts';
 import { Csrf, staffPage } from '../web/layout.tsx';
-import { formValues } from '../web/forms.tsx';
+import { Field, describedBy, formValues, textOf } from '../web/forms.tsx';
 import { notFound } from '../web/errors.ts';
 import { formatDateTime } from '../i18n/index.ts';
-import { listAudit, verifyAudit } from '../audit/log.ts';
-import { isAuditKind } from '../audit/events.ts';
+import { registerAuditPage } from '../audit/audit-page.tsx';
 import { dbOf } from '../web/context.ts';
 import { staffOf } from './access.ts';
 import { ROLES, isRole, type Role } from './roles.ts';
 import { listUsers } from './users.ts';
-import { inviteUser } from './invites.ts';
+import { INVITE_DAYS, inviteUser, listPendingInvites, revokeInvite } from './invites.ts';
 import { deactivateUser } from './deactivate-user.ts';
+import { TableRegion } from './table-region.tsx';
 
-const inviteForm = z.object({ roles: z.array(z.string()).transform((roles) => roles.filter(isRole)).pipe(z.array(z.enum(ROLES)).min(1)) });
+const NOTE_MAX = 200;
 
+const inviteForm = z.object({
+  roles: z.array(z.string()).transform((roles) => roles.filter(isRole)).pipe(z.array(z.enum(ROLES)).min(1)),
+  // Whom the invitation is for, in the administrator's words; blank is allowed.
+  note: z
+    .string()
+    .trim()
+    .max(NOTE_MAX)
+    .transform((note) => note || null),
+});
 
-async function UsersPage(c: Context<AppEnv>, notice?: Child) {
+type InviteInput = { note?: string; noteError?: string };
+
+async function UsersPage(c: Context<AppEnv>, notice?: Child, input: InviteInput = {}) {
   const t = c.get('t');
+  const lang = c.get('lang');
   const me = staffOf(c);
   const users = await listUsers(dbOf(c));
+  const invites = await listPendingInvites(dbOf(c));
   const roleName = (role: Role) => t(`auth.role.${role}`);
   return staffPage(c,
     t('auth.users.title'),
     <>
       <h1>{t('auth.users.title')}</h1>
       {notice}
-      <div class="table-wrap">
+      <TableRegion label={t('auth.users.title')}>
         <table>
           <thead>
             <tr>
@@ -37,7 +50,9 @@ async function UsersPage(c: Context<AppEnv>, notice?: Child) {
               <th scope="col">{t('auth.users.login')}</th>
               <th scope="col">{t('auth.users.roles')}</th>
               <th scope="col">{t('auth.users.state')}</th>
-              <th scope="col"></th>
+              <th scope="col">
+                <span class="visually-hidden">{t('auth.users.actions')}</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -64,10 +79,60 @@ async function UsersPage(c: Context<AppEnv>, notice?: Child) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableRegion>
+      <h2>{t('auth.invites.title')}</h2>
+      {invites.length === 0 ? (
+        <p data-no-invites>{t('auth.invites.none')}</p>
+      ) : (
+        <TableRegion label={t('auth.invites.title')}>
+          <table data-invites>
+            <thead>
+              <tr>
+                <th scope="col">{t('auth.invites.for')}</th>
+                <th scope="col">{t('auth.users.roles')}</th>
+                <th scope="col">{t('auth.invites.expires')}</th>
+                <th scope="col">{t('auth.invites.by')}</th>
+                <th scope="col">
+                  <span class="visually-hidden">{t('auth.users.actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {invites.map((invite) => (
+                <tr data-invite={invite.id}>
+                  <td>{invite.note ?? <span class="meta">{t('auth.invites.noNote')}</span>}</td>
+                  <td>{invite.roles.map(roleName).join(', ')}</td>
+                  <td>{formatDateTime(lang, invite.expiresAt)}</td>
+                  <td>{invite.invitedBy}</td>
+                  <td>
+                    <form method="post" action={`/staff/users/invites/${invite.id}/revoke`} class="inline">
+                      <Csrf staff={me} />
+                      <button type="submit" class="secondary">
+                        {t('auth.invites.revoke')}
+                      </button>
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableRegion>
+      )}
       <h2>{t('auth.users.invite')}</h2>
       <form method="post" action="/staff/users/invite">
         <Csrf staff={me} />
+        <Field name="note" label={t('auth.users.inviteNote')} hint={t('auth.users.inviteNoteHint')} error={input.noteError}>
+          <input
+            id="note"
+            name="note"
+            type="text"
+            maxlength={NOTE_MAX}
+            autocomplete="off"
+            value={input.note ?? ''}
+            aria-invalid={input.noteError ? 'true' : undefined}
+            aria-describedby={describedBy('note', true, input.noteError)}
+          />
+        </Field>
         <fieldset>
           <legend>{t('auth.users.roles')}</legend>
           {ROLES.map((role) => (
@@ -88,19 +153,32 @@ export function registerAdmin(app: App): void {
   route(app, 'POST', '/staff/users/invite', staff('administrator'), async (c) => {
     const t = c.get('t');
     const values = formValues(await c.req.parseBody({ all: true }));
-    const parsed = inviteForm.safeParse({ roles: [values.roles ?? []].flat() });
-    if (!parsed.success) return UsersPage(c, <p class="error" role="alert">{t('auth.users.pickRole')}</p>);
-    const token = await dbOf(c).transaction((tx) => inviteUser(tx, staffOf(c).userId, parsed.data.roles));
+    const note = textOf(values.note);
+    const parsed = inviteForm.safeParse({ roles: [values.roles ?? []].flat(), note });
+    if (!parsed.success) {
+      const noteError = parsed.error.issues.some((issue) => issue.path[0] === 'note') ? t('auth.users.inviteNoteError') : undefined;
+      const rolesMissing = parsed.error.issues.some((issue) => issue.path[0] === 'roles');
+      return UsersPage(c, rolesMissing ? <p class="error" role="alert">{t('auth.users.pickRole')}</p> : undefined, { note, noteError });
+    }
+    const token = await dbOf(c).transaction((tx) => inviteUser(tx, staffOf(c).userId, parsed.data.roles, parsed.data.note));
     const link = new URL(`/staff/invite/${token}`, c.get('deps').config.publicUrl).toString();
     return UsersPage(
       c,
       <div class="notice" role="status">
-        <p>{t('auth.users.inviteLink')}</p>
+        <p>{t('auth.users.inviteLink', { days: INVITE_DAYS })}</p>
         <p>
           <code data-invite-link>{link}</code>
         </p>
       </div>,
     );
+  });
+
+  route(app, 'POST', '/staff/users/invites/:id/revoke', staff('administrator'), async (c) => {
+    const id = c.req.param('id') ?? '';
+    if (!z.uuid().safeParse(id).success) throw notFound();
+    const done = await dbOf(c).transaction((tx) => revokeInvite(tx, staffOf(c).userId, id));
+    if (!done) throw notFound();
+    return UsersPage(c, <p class="ok" role="status">{c.get('t')('auth.invites.revoked')}</p>);
   });
 
   route(app, 'POST', '/staff/users/:id/deactivate', staff('administrator'), async (c) => {
@@ -111,56 +189,5 @@ export function registerAdmin(app: App): void {
     return UsersPage(c, <p class="ok" role="status">{c.get('t')('auth.users.deactivated')}</p>);
   });
 
-  route(app, 'GET', '/staff/audit', staff('administrator'), async (c) => {
-    const t = c.get('t');
-    const lang = c.get('lang');
-    const db = dbOf(c);
-    const verdict = await verifyAudit(db);
-    const entries = await listAudit(db, 200);
-    const names = new Map((await listUsers(db)).map((user) => [user.id, user.displayName]));
-    return staffPage(c,
-      t('auth.audit.title'),
-      <>
-        <h1>{t('auth.audit.title')}</h1>
-        {verdict.problems.length === 0 ? (
-          <p class="ok" role="status">{t('auth.audit.ok', { count: verdict.entries })}</p>
-        ) : (
-          <p class="error" role="alert">{t('auth.audit.broken', { count: verdict.problems.length })}</p>
-        )}
-        {verdict.head && (
-          <p data-audit-head>
-            {t('auth.audit.head', { count: verdict.entries, n: verdict.head.seq })} <code>{verdict.head.hash}</code>
-            <br />
-            <small class="meta">{t('auth.audit.anchor')}</small>
-          </p>
-        )}
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">{t('auth.audit.when')}</th>
-                <th scope="col">{t('auth.audit.who')}</th>
-                <th scope="col">{t('auth.audit.what')}</th>
-                <th scope="col">{t('auth.audit.subject')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((entry) => (
-                <tr>
-                  <td>{entry.seq}</td>
-                  <td>{formatDateTime(lang, entry.at)}</td>
-                  <td>{entry.actorUserId ? (names.get(entry.actorUserId) ?? entry.actorUserId) : '—'}</td>
-                  <td>
-                    {isAuditKind(entry.kind) ? t(`audit.kind.${entry.kind}`) : entry.kind} <code class="meta">{entry.kind}</code>
-                  </td>
-                  <td class="meta">{entry.subjectId ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </>,
-    );
-  });
+  registerAuditPage(app);
 }

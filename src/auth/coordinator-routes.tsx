@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { dbOf, type App, type AppEnv, type StaffSession } from '../web/context.ts';
 import { route, staff } from '../web/route.ts';
 import { Csrf, staffPage } from '../web/layout.tsx';
+import { TableRegion } from '../web/table-region.tsx';
 import { notFound } from '../web/errors.ts';
 import { formatDateTime, type Lang, type Translate } from '../i18n/index.ts';
 import { staffOf } from './access.ts';
@@ -17,14 +18,16 @@ function PendingTable(props: View & { pending: CoordinatorStanding[] }) {
   const { t, lang, me } = props;
   if (props.pending.length === 0) return <p class="meta">{t('auth.coordinators.nonePending')}</p>;
   return (
-    <div class="table-wrap">
+    <TableRegion label={t('auth.coordinators.pending')}>
       <table>
         <thead>
           <tr>
             <th scope="col">{t('auth.users.name')}</th>
             <th scope="col">{t('auth.users.login')}</th>
             <th scope="col">{t('auth.coordinators.created')}</th>
-            <th scope="col"></th>
+            <th scope="col">
+              <span class="visually-hidden">{t('auth.users.actions')}</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -43,14 +46,14 @@ function PendingTable(props: View & { pending: CoordinatorStanding[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableRegion>
   );
 }
 
 function ConfirmedTable(props: View & { confirmed: CoordinatorStanding[] }) {
   const { t, lang, me } = props;
   return (
-    <div class="table-wrap">
+    <TableRegion label={t('auth.coordinators.confirmed')}>
       <table>
         <thead>
           <tr>
@@ -72,7 +75,7 @@ function ConfirmedTable(props: View & { confirmed: CoordinatorStanding[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableRegion>
   );
 }
 

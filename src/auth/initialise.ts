@@ -31,6 +31,8 @@ export async function initialise(db: Db, admin: FirstAdministrator, shareCount =
     // No colleague exists yet to confirm the first coordinator: the installation does.
     await markCoordinatorConfirmed(tx, user.id, null);
     await setRecoveryKey(tx, recovery.publicKey, threshold, shareCount);
+    // The date printed on each share's sheet.
+    await tx.query('update instance set initialised_at = now() where id = 1');
     await clearSetupToken(tx);
     await appendAudit(tx, null, { kind: 'instance.initialised' });
     await appendAudit(tx, null, { kind: 'user.created', userId: user.id, roles: user.roles });

@@ -22,7 +22,11 @@ export async function logIn(db: Db, limits: RateLimiter, attempt: LoginAttempt &
     await db.transaction((tx) => appendAudit(tx, user?.id ?? null, { kind: 'login.failed', userId: user?.id ?? null, reason: 'locked' }));
     return { ok: false, reason: 'locked' };
   }
-  const { user, keys } = await checkPassword(db, attempt.login, attempt.password);
+  // A password that was never checked (the server was too busy: 503) is no failed attempt.
+  const { user, keys } = await checkPassword(db, attempt.login, attempt.password).catch((error: unknown) => {
+    stepSucceeded(limits, who);
+    throw error;
+  });
   if (!user || !keys || !user.active) {
     const reason = user && keys ? 'inactive' : 'password';
     await db.transaction((tx) => appendAudit(tx, user?.id ?? null, { kind: 'login.failed', userId: user?.id ?? null, reason }));

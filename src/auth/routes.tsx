@@ -13,7 +13,7 @@ import { clearSessionCookie, writeSessionCookie } from './cookie.ts';
 import { confirmCode, logIn, recordSuccess } from './login.ts';
 import { addressMayTry, isThrottled, slowDown } from './login-throttle.ts';
 import { endSession, keepPendingTotp, pendingTotp, setStage, type Session } from './sessions.ts';
-import { matchTotp, newTotpSecret, saveTotpSecret, totpQrSvg } from './totp.ts';
+import { isCodeShaped, matchTotp, newTotpSecret, saveTotpSecret, totpQrSvg } from './totp.ts';
 import { findUserById, setLanguage } from './users.ts';
 import { LANGUAGES } from '../i18n/lang.ts';
 import { registerSetup } from './setup-routes.tsx';
@@ -55,19 +55,15 @@ function LoginPage(props: { c: Context<AppEnv>; next: string; failed?: boolean; 
   );
 }
 
-function CodePage(props: { c: Context<AppEnv>; action: string; failed: boolean; throttled?: boolean; children?: Child }) {
+/** A page that asks for a code; `problem` is the one message that says what went wrong, if anything did. */
+function CodePage(props: { c: Context<AppEnv>; action: string; problem?: string; children?: Child }) {
   const t = props.c.get('t');
   return (
     <>
       {props.children}
-      {props.failed && (
+      {props.problem && (
         <p class="error" role="alert">
-          {t('auth.code.failed')}
-        </p>
-      )}
-      {props.throttled && (
-        <p class="error" role="alert">
-          {t('auth.code.throttled')}
+          {props.problem}
         </p>
       )}
       <form method="post" action={props.action}>
@@ -114,7 +110,7 @@ export function registerAuth(app: App): void {
     if (!(await sessionAt(c, 'totp'))) return c.redirect('/staff/login', 303);
     const t = c.get('t');
     const action = `/staff/login/code?next=${encodeURIComponent(safeNext(c.req.query('next')))}`;
-    return staffPage(c, t('auth.code.title'), <CodePage c={c} action={action} failed={false}><h1>{t('auth.code.title')}</h1></CodePage>);
+    return staffPage(c, t('auth.code.title'), <CodePage c={c} action={action}><h1>{t('auth.code.title')}</h1></CodePage>);
   });
 
   route(app, 'POST', '/staff/login/code', SIGNING_IN, async (c) => {
@@ -130,7 +126,7 @@ export function registerAuth(app: App): void {
     const action = `/staff/login/code?next=${encodeURIComponent(next)}`;
     return staffPage(c,
       t('auth.code.title'),
-      <CodePage c={c} action={action} failed={result === 'wrong'} throttled={result === 'throttled'}><h1>{t('auth.code.title')}</h1></CodePage>,
+      <CodePage c={c} action={action} problem={result === 'throttled' ? t('auth.code.throttled') : t('auth.code.failed')}><h1>{t('auth.code.title')}</h1></CodePage>,
       400,
     );
   });
@@ -138,9 +134,13 @@ export function registerAuth(app: App): void {
   route(app, 'GET', '/staff/enrol', SIGNING_IN, async (c) => {
     const session = await sessionAt(c, 'enrol');
     if (!session) return c.redirect('/staff/login', 303);
-    const secret = newTotpSecret();
-    await keepPendingTotp(c.get('deps').db, session, secret);
-    return enrolPage(c, session, secret, false);
+    // A reload shows the secret already shown: an app that scanned the first QR code keeps working.
+    let secret = pendingTotp(session);
+    if (!secret) {
+      secret = newTotpSecret();
+      await keepPendingTotp(c.get('deps').db, session, secret);
+    }
+    return enrolPage(c, session, secret);
   });
 
   route(app, 'POST', '/staff/enrol', SIGNING_IN, async (c) => {
@@ -151,9 +151,10 @@ export function registerAuth(app: App): void {
     const form = codeForm.safeParse(await c.req.parseBody());
     const user = await findUserById(db, session.userId);
     // Enrolling finishes a login: refused, like the code step, while the account is refused from here.
-    if (!user || isThrottled(c.get('deps').limits, { login: user.login, address: clientAddress(c) })) return enrolPage(c, session, secret, true);
-    const step = form.success ? matchTotp(secret, form.data.code) : null;
-    if (step === null) return enrolPage(c, session, secret, true);
+    if (!user || isThrottled(c.get('deps').limits, { login: user.login, address: clientAddress(c) })) return enrolPage(c, session, secret, 'throttled');
+    if (!form.success || !isCodeShaped(form.data.code)) return enrolPage(c, session, secret, 'digits');
+    const step = matchTotp(secret, form.data.code);
+    if (step === null) return enrolPage(c, session, secret, 'wrong');
     await db.transaction(async (tx) => {
       await saveTotpSecret(tx, session.userId, session.keys.publicKey, secret, step);
       await setStage(tx, session, 'active');
@@ -187,14 +188,16 @@ export function registerAuth(app: App): void {
   registerCoordinators(app);
 }
 
-async function enrolPage(c: Context<AppEnv>, session: Session, secret: string, failed: boolean) {
+const ENROL_PROBLEMS = { throttled: 'auth.code.throttled', digits: 'auth.code.digits', wrong: 'auth.enrol.failed' } as const;
+
+async function enrolPage(c: Context<AppEnv>, session: Session, secret: string, problem?: keyof typeof ENROL_PROBLEMS) {
   const t = c.get('t');
   const { config, db } = c.get('deps');
   const user = await findUserById(db, session.userId);
   const svg = await totpQrSvg(secret, user?.login ?? 'staff', config.orgName);
   return staffPage(c,
     t('auth.enrol.title'),
-    <CodePage c={c} action="/staff/enrol" failed={failed}>
+    <CodePage c={c} action="/staff/enrol" problem={problem && t(ENROL_PROBLEMS[problem])}>
       <>
         <h1>{t('auth.enrol.title')}</h1>
         <p>{t('auth.enrol.intro')}</p>
@@ -204,6 +207,6 @@ async function enrolPage(c: Context<AppEnv>, session: Session, secret: string, f
         </p>
       </>
     </CodePage>,
-    failed ? 400 : 200,
+    problem ? 400 : 200,
   );
 }

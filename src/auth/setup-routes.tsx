@@ -1,27 +1,41 @@
 import type { Context } from 'hono';
-import type { App, AppEnv } from '../web/context.ts';
+import type { Child } from 'hono/jsx';
+import { dbOf, type App, type AppEnv } from '../web/context.ts';
+import type { Translate } from '../i18n/index.ts';
 import { route, SIGNING_IN } from '../web/route.ts';
 import { staffPage } from '../web/layout.tsx';
 import { ErrorSummary, emptyForm, formValues, type FormState } from '../web/forms.tsx';
 import { notFound } from '../web/errors.ts';
 import { AccountFieldset, accountErrors, accountSchema, type AccountFields } from './account-form.tsx';
 import { AlreadyInitialised, initialise, setupTokenValid } from './initialise.ts';
-import { LoginTaken, acceptInvite, findOpenInvite } from './invites.ts';
+import { LoginTaken, acceptInvite, findInvite, type Invite, type InviteState } from './invites.ts';
+import { registerShares, showShares } from './shares-page.tsx';
+import type { Role } from './roles.ts';
 
 
-function AccountPage(props: { c: Context<AppEnv>; title: string; intro: string; submit: string; form: FormState<AccountFields>; notice?: string }) {
+function AccountPage(props: {
+  c: Context<AppEnv>;
+  title: string;
+  intro: string;
+  submit: string;
+  form: FormState<AccountFields>;
+  notice?: string;
+  children?: Child;
+}) {
   const t = props.c.get('t');
   return (
     <>
       <h1>{props.title}</h1>
       <p>{props.intro}</p>
+      {props.children}
       {props.notice && (
         <p class="error" role="alert">
           {props.notice}
         </p>
       )}
       <ErrorSummary errors={props.form.errors} title={t('web.formErrors')} />
-      <form method="post" action={props.c.req.path}>
+      {/* The language chosen on the way in stays for the answer (and the shares page after it). */}
+      <form method="post" action={`${props.c.req.path}?lang=${props.c.get('lang')}`}>
         <AccountFieldset t={t} form={props.form} lang={props.c.get('lang')} />
         <div class="actions">
           <button type="submit">{props.submit}</button>
@@ -31,24 +45,69 @@ function AccountPage(props: { c: Context<AppEnv>; title: string; intro: string; 
   );
 }
 
-function SharesPage(props: { c: Context<AppEnv>; shares: string[]; threshold: number }) {
-  const t = props.c.get('t');
+function RoleList(props: { t: Translate; roles: Role[] }) {
+  return (
+    <ul data-roles>
+      {props.roles.map((role) => (
+        <li>{props.t(`auth.role.${role}`)}</li>
+      ))}
+    </ul>
+  );
+}
+
+/** The invitation page for a link that works: which roles it gives, then the account's fields. */
+function invitationPage(c: Context<AppEnv>, invite: Invite, form: FormState<AccountFields>, status: 200 | 400 = 200, notice?: string) {
+  const t = c.get('t');
+  return staffPage(c,
+    t('auth.invite.title'),
+    <AccountPage c={c} title={t('auth.invite.title')} intro={t('auth.invite.intro')} submit={t('auth.invite.submit')} form={form} notice={notice}>
+      <p>{t('auth.invite.gives')}</p>
+      <RoleList t={t} roles={invite.roles} />
+    </AccountPage>,
+    status,
+  );
+}
+
+const REFUSALS = { used: 'auth.invite.used', revoked: 'auth.invite.revoked', expired: 'auth.invite.expired' } as const;
+
+/** A link that no longer works says why, and gives nothing: no form, no roles. */
+function invitationRefused(c: Context<AppEnv>, state: InviteState | undefined) {
+  const t = c.get('t');
+  const message = state && state !== 'open' ? t(REFUSALS[state]) : t('auth.invite.invalid');
+  return staffPage(c,
+    t('auth.invite.title'),
+    <>
+      <h1>{t('auth.invite.title')}</h1>
+      <p class="error">{message}</p>
+      {state === 'used' && (
+        <p>
+          <a href="/staff/login">{t('auth.ready.go')}</a>
+        </p>
+      )}
+    </>,
+    404,
+  );
+}
+
+function ReadyPage(props: { t: Translate; roles: Role[] }) {
+  const { t } = props;
   return (
     <>
-      <h1>{t('auth.shares.title')}</h1>
-      <p class="notice">{t('auth.shares.intro', { threshold: props.threshold, count: props.shares.length })}</p>
-      <ol class="shares">
-        {props.shares.map((share, index) => (
-          <li>
-            <strong>{t('auth.shares.share', { n: index + 1 })}</strong>
-            <br />
-            <code data-share>{share}</code>
-          </li>
-        ))}
+      <h1>{t('auth.ready.title')}</h1>
+      <p class="ok" role="status">
+        {t('auth.ready.roles')}
+      </p>
+      <RoleList t={t} roles={props.roles} />
+      <h2>{t('auth.ready.next')}</h2>
+      <ol>
+        <li>{t('auth.ready.app')}</li>
+        <li>{t('auth.ready.login')}</li>
+        <li>{t('auth.ready.enrol')}</li>
       </ol>
+      {props.roles.includes('coordinator') && <p>{t('auth.ready.coordinator')}</p>}
       <p class="actions">
         <a class="button" href="/staff/login">
-          {t('auth.shares.continue')}
+          {t('auth.ready.go')}
         </a>
       </p>
     </>
@@ -77,7 +136,7 @@ export function registerSetup(app: App): void {
     }
     try {
       const result = await initialise(db, parsed.data);
-      return staffPage(c, t('auth.shares.title'), <SharesPage c={c} shares={result.shares} threshold={result.threshold} />);
+      return showShares(c, { shares: result.shares, threshold: result.threshold, createdAt: new Date() });
     } catch (error) {
       if (error instanceof AlreadyInitialised) throw notFound();
       throw error;
@@ -85,34 +144,37 @@ export function registerSetup(app: App): void {
   });
 
   route(app, 'GET', '/staff/invite/:token', SIGNING_IN, async (c) => {
-    const t = c.get('t');
-    if (!(await findOpenInvite(c.get('deps').db, (c.req.param('token') ?? '')))) {
-      return staffPage(c, t('auth.invite.title'), <p class="error">{t('auth.invite.invalid')}</p>, 404);
-    }
-    return staffPage(c,
-      t('auth.invite.title'),
-      <AccountPage c={c} title={t('auth.invite.title')} intro={t('auth.invite.intro')} submit={t('auth.invite.submit')} form={emptyForm()} />,
-    );
+    const invite = await findInvite(dbOf(c), c.req.param('token') ?? '');
+    if (invite?.state !== 'open') return invitationRefused(c, invite?.state);
+    return invitationPage(c, invite, emptyForm());
   });
 
   route(app, 'POST', '/staff/invite/:token', SIGNING_IN, async (c) => {
     const t = c.get('t');
+    const token = c.req.param('token') ?? '';
+    const invite = await findInvite(dbOf(c), token);
+    if (invite?.state !== 'open') return invitationRefused(c, invite?.state);
     const values = formValues(await c.req.parseBody({ all: true }));
     const parsed = accountSchema.safeParse(values);
-    const show = (form: FormState<AccountFields>, notice?: string) =>
-      staffPage(c,
-        t('auth.invite.title'),
-        <AccountPage c={c} title={t('auth.invite.title')} intro={t('auth.invite.intro')} submit={t('auth.invite.submit')} form={form} notice={notice} />,
-        400,
-      );
-    if (!parsed.success) return show({ values, errors: accountErrors(parsed.error, t) });
+    if (!parsed.success) return invitationPage(c, invite, { values, errors: accountErrors(parsed.error, t) }, 400);
     try {
-      const user = await acceptInvite(c.get('deps').db, (c.req.param('token') ?? ''), parsed.data);
-      if (!user) return staffPage(c, t('auth.invite.title'), <p class="error">{t('auth.invite.invalid')}</p>, 404);
-      return c.redirect('/staff/login', 303);
+      const user = await acceptInvite(dbOf(c), token, parsed.data);
+      // Used, revoked or expired between the look above and now.
+      if (!user) return invitationRefused(c, (await findInvite(dbOf(c), token))?.state);
+      return c.redirect(`/staff/invite/${encodeURIComponent(token)}/ready`, 303);
     } catch (error) {
-      if (error instanceof LoginTaken) return show({ values, errors: { login: t('auth.invite.taken') } });
+      if (error instanceof LoginTaken) return invitationPage(c, invite, { values, errors: { login: t('auth.invite.taken') } }, 400);
       throw error;
     }
   });
+
+  /** Where the person lands once their account exists: it says so, and what comes next. */
+  route(app, 'GET', '/staff/invite/:token/ready', SIGNING_IN, async (c) => {
+    const invite = await findInvite(dbOf(c), c.req.param('token') ?? '');
+    if (invite?.state !== 'used') throw notFound();
+    const t = c.get('t');
+    return staffPage(c, t('auth.ready.title'), <ReadyPage t={t} roles={invite.roles} />);
+  });
+
+  registerShares(app);
 }

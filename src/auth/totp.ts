@@ -19,10 +19,15 @@ export async function totpQrSvg(secret: string, label: string, issuer: string): 
   return QRCode.toString(totpFor(secret, label, issuer).toString(), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
 }
 
+/** Whether the text is a code at all: six digits, spaces allowed (apps show "123 456"). */
+export function isCodeShaped(code: string): boolean {
+  return /^\d{6}$/.test(code.replace(/\s/g, ''));
+}
+
 /** The time step a code is valid for (±1 step for clock drift), or null. */
 export function matchTotp(secret: string, code: string, now = Date.now()): number | null {
+  if (!isCodeShaped(code)) return null;
   const token = code.replace(/\s/g, '');
-  if (!/^\d{6}$/.test(token)) return null;
   const delta = totpFor(secret).validate({ token, timestamp: now, window: 1 });
   return delta === null ? null : Math.floor(now / 1000 / PERIOD) + delta;
 }

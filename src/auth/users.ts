@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/client.ts';
-import { hashPassword, passwordMatches } from '../crypto/passwords.ts';
 import { keyIsAuthentic, trustNewKey, type Principal } from '../crypto/principals.ts';
-import { newUserKeys, openUserKeys } from '../crypto/user-keys.ts';
+import { newUserKeys, openUserKeys, spendUserKeyDerivation } from '../crypto/user-keys.ts';
+import { KeyDerivationsBusy } from '../crypto/kdf-queue.ts';
 import type { KeyPair } from '../crypto/vaults.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { appendAudit } from '../audit/log.ts';
@@ -67,9 +67,9 @@ export async function insertUser(tx: Queryable, input: NewUser): Promise<User> {
   const id = randomUUID();
   const keys = await newUserKeys(id, input.password);
   const [row] = await tx.query<UserRow>(
-    `insert into users (id, login, display_name, roles, language, password_hash, public_key, public_key_tag, private_key_box, key_salt, key_kdf)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning ${COLUMNS}`,
-    [id, input.login, input.displayName, input.roles, input.language, await hashPassword(input.password), keys.publicKey, trustNewKey('user', id, keys.publicKey).tag, keys.privateKeyBox, keys.keySalt, keys.kdf],
+    `insert into users (id, login, display_name, roles, language, public_key, public_key_tag, private_key_box, key_salt, key_kdf)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning ${COLUMNS}`,
+    [id, input.login, input.displayName, input.roles, input.language, keys.publicKey, trustNewKey('user', id, keys.publicKey).tag, keys.privateKeyBox, keys.keySalt, keys.kdf],
   );
   return toUser(row!);
 }
@@ -84,10 +84,10 @@ export async function insertUser(tx: Queryable, input: NewUser): Promise<User> {
 export async function resetUserKeys(tx: Queryable, actorUserId: string | null, userId: string, password: string): Promise<number> {
   const keys = await newUserKeys(userId, password);
   await tx.query(
-    `update users set password_hash = $2, public_key = $3, public_key_tag = $4, private_key_box = $5, key_salt = $6, key_kdf = $7,
+    `update users set public_key = $2, public_key_tag = $3, private_key_box = $4, key_salt = $5, key_kdf = $6,
        totp_secret_sealed = null, totp_last_step = 0, failed_logins = 0, locked_until = null,
        coordinator_confirmed_at = null, coordinator_confirmed_by = null where id = $1`,
-    [userId, await hashPassword(password), keys.publicKey, trustNewKey('user', userId, keys.publicKey).tag, keys.privateKeyBox, keys.keySalt, keys.kdf],
+    [userId, keys.publicKey, trustNewKey('user', userId, keys.publicKey).tag, keys.privateKeyBox, keys.keySalt, keys.kdf],
   );
   const lost = await dropGrantsOnKeyReset(tx, userId);
   await tx.query('delete from sessions where user_id = $1', [userId]);
@@ -128,22 +128,29 @@ export async function administratorExists(tx: Queryable): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** A hash of nothing in particular, so an unknown login costs as much time as a known one. */
-const decoy = hashPassword('beside-decoy-password');
-
-/** Checks a password; on success also opens the user's private key with it. */
+/**
+ * Checks a password by opening the user's private key with it: the one argon2id derivation at the
+ * staff cost is the login check, so a stolen database offers no cheaper hash to test guesses
+ * against. A login that names nobody costs the same derivation, so the time of the answer does not
+ * tell whether the account exists.
+ */
 export async function checkPassword(tx: Queryable, login: string, password: string): Promise<{ user: User | null; keys: KeyPair | null }> {
-  const [row] = await tx.query<UserRow & { password_hash: string; private_key_box: Uint8Array; key_salt: Uint8Array; key_kdf: string }>(
-    `select ${COLUMNS}, password_hash, private_key_box, key_salt, key_kdf from users where login = $1`,
+  const [row] = await tx.query<UserRow & { private_key_box: Uint8Array; key_salt: Uint8Array; key_kdf: string }>(
+    `select ${COLUMNS}, private_key_box, key_salt, key_kdf from users where login = $1`,
     [login.trim().toLowerCase()],
   );
   if (!row) {
-    await passwordMatches(await decoy, password);
+    await spendUserKeyDerivation(password);
     return { user: null, keys: null };
   }
   const user = toUser(row);
-  if (!(await passwordMatches(row.password_hash, password))) return { user, keys: null };
-  const keys = await openUserKeys(row.id, password, { publicKey: row.public_key, privateKeyBox: row.private_key_box, keySalt: row.key_salt, kdf: row.key_kdf });
+  const keys = await openUserKeys(row.id, password, { publicKey: row.public_key, privateKeyBox: row.private_key_box, keySalt: row.key_salt, kdf: row.key_kdf }).catch(
+    (error: unknown) => {
+      // "Busy" is not a wrong password: it goes up, to be answered 503 and not counted.
+      if (error instanceof KeyDerivationsBusy) throw error;
+      return null;
+    },
+  );
   return { user, keys };
 }
 

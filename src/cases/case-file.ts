@@ -3,11 +3,11 @@ import type { Db, Queryable } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
 import type { KeyHolder, Vault } from '../crypto/vaults.ts';
 import { displayNames, findUserById, userPrincipal } from '../auth/users.ts';
-import { lockRequest, moveRequestIntoCase, openConversation, requestsOfCase, type OpenedRequest } from '../help/triage.ts';
+import { casesWaitingForAnswer, lockRequest, moveRequestIntoCase, openConversation, requestsOfCase, type OpenedRequest } from '../help/triage.ts';
 import type { Need } from '../help/needs.ts';
-import { CASE_COLUMNS, openCaseAccess, vaultIdOf, type CaseAccess, type CaseRow } from './case-access.ts';
+import { CASE_COLUMNS, memberRole, openCaseAccess, vaultIdOf, type CaseAccess, type CaseRow } from './case-access.ts';
 import { CASE_PARTS, managesTeam, partsFor, readsConversation, type CasePart, type CaseRole } from './case-roles.ts';
-import { caseContentField, caseContentSchema, caseNoteField, noteTextSchema, type CaseContent } from './content.ts';
+import { caseContentField, caseContentSchema, caseNoteField, mergeSafety, noteTextSchema, type CaseContent } from './content.ts';
 import { caseContentFromRequest } from './create-case.ts';
 import { sealPendingGrants, teamOf } from './team.ts';
 
@@ -25,6 +25,8 @@ export type CaseSummary = {
   updatedAt: Date;
   needs: { need: Need; status: NeedStatus }[];
   team: { userId: string; displayName: string; role: CaseRole }[];
+  /** the person wrote last in one of the case's conversations and waits for an answer */
+  waiting: boolean;
 };
 
 /** A note as read back; `body` is null when it could not be verified (changed in the database). */
@@ -44,7 +46,7 @@ export type CaseFile = {
   waitingGrants: { userId: string; part: CasePart }[];
 };
 
-/** Summaries of several cases in three queries, whatever their number: lists stay fast. */
+/** Summaries of several cases in four queries, whatever their number: lists stay fast. */
 async function summarise(tx: Queryable, rows: CaseRow[]): Promise<CaseSummary[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
@@ -57,6 +59,7 @@ async function summarise(tx: Queryable, rows: CaseRow[]): Promise<CaseSummary[]>
     [ids],
   );
   const names = await displayNames(tx, [...new Set(team.map((member) => member.user_id))]);
+  const waiting = await casesWaitingForAnswer(tx, ids);
   return rows.map((row) => ({
     id: row.id,
     pseudonym: row.pseudonym,
@@ -70,18 +73,25 @@ async function summarise(tx: Queryable, rows: CaseRow[]): Promise<CaseSummary[]>
     team: team
       .filter((member) => member.case_id === row.id)
       .map((member) => ({ userId: member.user_id, displayName: names.get(member.user_id) ?? '—', role: member.role })),
+    waiting: waiting.has(row.id),
   }));
 }
 
-/** Cases a user is on, or (for coordinators' overview) every open case; metadata only. */
-export async function listCases(db: Queryable, scope: { memberId: string } | 'all-open'): Promise<CaseSummary[]> {
+export type CaseStatus = CaseSummary['status'];
+
+/**
+ * Cases a user is on, or (for coordinators' overview) every case; open or closed ones, or both
+ * when no status is named. Metadata only.
+ */
+export async function listCases(db: Queryable, scope: { memberId: string } | 'all' | 'all-open', status?: CaseStatus): Promise<CaseSummary[]> {
+  if (scope === 'all-open') return listCases(db, 'all', 'open');
   const rows =
-    scope === 'all-open'
-      ? await db.query<CaseRow>(`select ${CASE_COLUMNS} from cases where status = 'open' order by urgent desc, updated_at desc`)
+    scope === 'all'
+      ? await db.query<CaseRow>(`select ${CASE_COLUMNS} from cases where ($1::text is null or status = $1) order by urgent desc, updated_at desc`, [status ?? null])
       : await db.query<CaseRow>(
           `select ${CASE_COLUMNS} from cases c where exists (select 1 from case_members m where m.case_id = c.id and m.user_id = $1)
-           order by status, urgent desc, updated_at desc`,
-          [scope.memberId],
+           and ($2::text is null or status = $2) order by status, urgent desc, updated_at desc`,
+          [scope.memberId, status ?? null],
         );
   return summarise(db, rows);
 }
@@ -197,6 +207,26 @@ export async function setCaseStatus(db: Db, holder: KeyHolder, caseId: string, s
   });
 }
 
+/** Whether someone may close or reopen the case: the rule setCaseStatus applies, asked without opening anything. */
+export async function mayChangeCaseStatus(db: Queryable, userId: string, caseId: string): Promise<boolean> {
+  const role = await memberRole(db, caseId, userId);
+  return role !== null && managesTeam(role);
+}
+
+/**
+ * A joined request's safety answers reach the top of the case page (a warning about a checked
+ * phone must not end up in a note). A case whose content cannot be verified is left as it is.
+ */
+async function keepSafetyAnswers(tx: Queryable, access: CaseAccess, joined: CaseContent['safety']): Promise<void> {
+  const core = access.vaults.core!;
+  const { row } = access;
+  const opened = row.content ? core.tryOpen(caseContentField, row, row.content, caseContentSchema) : { ok: true as const, value: caseContentSchema.parse({}) };
+  if (!opened.ok) return;
+  const safety = mergeSafety(opened.value.safety, joined);
+  if (!safety) return;
+  await tx.query('update cases set content = $2 where id = $1', [row.id, core.seal(caseContentField, row, { ...opened.value, safety })]);
+}
+
 /**
  * Joins a second request from the same person to their case: its conversation follows the case
  * (rotated to the team), and what the person wrote in it becomes a note in the core part. Only a
@@ -220,6 +250,7 @@ export async function joinRequestToCase(db: Db, holder: KeyHolder, requestId: st
     const content = caseContentFromRequest(moved.content);
     const text = [content.story, content.whereNow, content.contacts].filter(Boolean).join('\n\n');
     if (text) await insertNote(tx, access.vaults.core, caseId, 'core', holder.userId, text);
+    await keepSafetyAnswers(tx, access, content.safety);
     for (const need of moved.summary.needs) {
       await tx.query('insert into case_needs (case_id, need) values ($1, $2) on conflict do nothing', [caseId, need]);
     }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { LANGUAGES, LANGUAGE_NAMES, type Translate } from '../i18n/index.ts';
 import type { AppEnv } from '../web/context.ts';
 import { Csrf } from '../web/layout.tsx';
+import { PublicBlock, PublicText, neutralise } from '../web/public-text.tsx';
 import { staffOf } from '../auth/access.ts';
 import { COUNTRIES, NEEDS, countryName } from '../help/needs.ts';
 import type { CaseContent } from './content.ts';
@@ -52,10 +53,12 @@ export const newCaseSchema = z
 
 const FACTS = ['preferredName', 'pronouns', 'languages', 'whereNow', 'arrivalDate', 'contacts', 'family', 'referredBy', 'story'] as const;
 const SAFETY = ['contactShared', 'safeTimes', 'codeWord'] as const;
+const BLOCKS: readonly string[] = ['story', 'family', 'contacts'];
 
 /**
  * The person's details. The safe-contact answers come first, in plain sight: whoever writes to
- * or calls the person must see them before anything else.
+ * or calls the person must see them before anything else. Everything typed goes through
+ * PublicText/PublicBlock: isolated, with direction controls shown.
  */
 export function CaseFacts({ t, content }: { t: Translate; content: CaseContent }) {
   const safety = SAFETY.filter((field) => content.safety[field]);
@@ -66,13 +69,15 @@ export function CaseFacts({ t, content }: { t: Translate; content: CaseContent }
       {safety.map((field) => (
         <>
           <dt>{t(`cases.field.${field}`)}</dt>
-          <dd data-field={field}>{field === 'contactShared' ? t(`help.contactShared.${content.safety.contactShared!}`) : content.safety[field]}</dd>
+          <dd data-field={field}>
+            {field === 'contactShared' ? t(`help.contactShared.${content.safety.contactShared!}`) : <PublicText text={content.safety[field]!} />}
+          </dd>
         </>
       ))}
       {facts.map((field) => (
         <>
           <dt>{t(`cases.field.${field}`)}</dt>
-          <dd data-field={field}>{content[field]}</dd>
+          <dd data-field={field}>{BLOCKS.includes(field) ? <PublicBlock text={content[field]!} /> : <PublicText text={content[field]!} />}</dd>
         </>
       ))}
     </dl>
@@ -169,7 +174,7 @@ export function NewCasePage(props: { c: Context<AppEnv>; caseworkers: { id: stri
         <select id="caseworkerId" name="caseworkerId" required {...invalid('caseworkerId')}>
           {props.caseworkers.map((user) => (
             <option value={user.id} selected={(text(values, 'caseworkerId') || me.userId) === user.id}>
-              {user.displayName}
+              {neutralise(user.displayName)}
             </option>
           ))}
         </select>

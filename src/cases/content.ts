@@ -48,3 +48,23 @@ export const caseNoteField = sealedField({
 });
 
 export const noteTextSchema = z.string();
+
+const CAUTION = { no: 0, unsure: 1, yes: 2 } as const;
+type Safety = CaseContent['safety'];
+
+/**
+ * What the case keeps of the safety answers when the same person writes again: the more cautious
+ * answer to "is your phone shared or checked?" wins (a later "no" may come from whoever now holds
+ * the phone), and safe times or a code word fill in only what the case does not have yet.
+ * Answers null when nothing changes.
+ */
+export function mergeSafety(current: Safety, joined: Safety): Safety | null {
+  const caution = (answer: Safety['contactShared']) => (answer ? CAUTION[answer] : -1);
+  const merged: Safety = {
+    contactShared: caution(joined.contactShared) > caution(current.contactShared) ? joined.contactShared : current.contactShared,
+    safeTimes: current.safeTimes || joined.safeTimes,
+    codeWord: current.codeWord || joined.codeWord,
+  };
+  const same = merged.contactShared === current.contactShared && merged.safeTimes === current.safeTimes && merged.codeWord === current.codeWord;
+  return same ? null : merged;
+}

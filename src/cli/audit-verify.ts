@@ -50,10 +50,10 @@ export const auditVerifyCommand: Command = {
   name: 'audit verify',
   summary: "check the audit log's hash chain; print its count and head",
   usage,
-  async run(argv) {
+  async run(argv, io) {
     const options = parseOptions(argv, { since: { type: 'string' } });
     const anchor = options.since === undefined ? null : parseAnchor(options.since);
-    const { verdict, found } = await withDatabase(async (db) => ({
+    const { verdict, found } = await withDatabase(io, async (db) => ({
       verdict: await verifyAudit(db),
       found: anchor ? await auditEntryHash(db, anchor.seq) : null,
     }));
@@ -64,7 +64,7 @@ export const auditVerifyCommand: Command = {
       lines.push(checked.line);
       ok &&= checked.ok;
     }
-    process.stdout.write(`${lines.join('\n')}\n`);
+    io.stdout.write(`${lines.join('\n')}\n`);
     return ok ? 0 : 1;
   },
 };

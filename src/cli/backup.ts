@@ -34,13 +34,13 @@ export const backupCommand: Command = {
   name: 'backup',
   summary: 'write an encrypted, consistent backup file',
   usage,
-  async run(argv) {
+  async run(argv, io) {
     const options = parseOptions(argv, { out: { type: 'string' } });
     const path = required(options.out, '--out');
-    const passphrase = await readNewPassphrase();
+    const passphrase = await readNewPassphrase(io);
     if (passphrase.length < MIN_PASSPHRASE) throw new CommandError(`A backup passphrase has at least ${MIN_PASSPHRASE} characters.`);
-    const summary = await withDatabase((db) => backupDatabase(db, passphrase, path));
-    process.stdout.write(`Backup written to ${path}: ${summary.rows} rows from ${summary.tables} tables, ${summary.bytes} bytes.\n`);
+    const summary = await withDatabase(io, (db) => backupDatabase(db, passphrase, path));
+    io.stdout.write(`Backup written to ${path}: ${summary.rows} rows from ${summary.tables} tables, ${summary.bytes} bytes.\n`);
     return 0;
   },
 };

@@ -1,58 +1,128 @@
-import type { Db } from '../db/client.ts';
-import { appendAudit } from '../audit/log.ts';
-import { confirmCoordinator } from '../auth/confirm-coordinator.ts';
-import { initialise } from '../auth/initialise.ts';
 import type { Role } from '../auth/roles.ts';
-import { newTotpSecret, saveTotpSecret } from '../auth/totp.ts';
-import { checkPassword } from '../auth/users.ts';
-import type { KeyHolder } from '../crypto/vaults.ts';
-import { addNote } from '../cases/case-file.ts';
-import { createCaseFromRequest, openDirectCase } from '../cases/create-case.ts';
-import { addMember } from '../cases/team.ts';
-import { replyToRequest } from '../help/triage.ts';
-import { submitHelpRequest, type NewHelpRequest } from '../help/submit-request.ts';
-import { createStaffUser } from './user-create.ts';
+import type { CaseContent } from '../cases/content.ts';
+import type { NewHelpRequest } from '../help/submit-request.ts';
+
+/**
+ * The demo's fictional people and words, apart from the code that plants them (demo-seed.ts).
+ * Every name says "demo", so nobody mistakes the demo for real people; the texts are in the
+ * language each invented person writes in.
+ */
 
 /** Shared by every demo account and printed at start: this instance is thrown away on exit. */
 export const DEMO_PASSWORD = 'demo-password-not-secret';
 
-type DemoUser = { login: string; displayName: string; roles: Role[] };
+export type DemoLogin = 'demo-admin' | 'demo-coordinator' | 'demo-caseworker' | 'demo-psychologist' | 'demo-lawyer' | 'demo-housing';
 
-const ADMIN: DemoUser = { login: 'demo-admin', displayName: 'Demo Administrator', roles: ['administrator', 'coordinator'] };
-const COLLEAGUES: DemoUser[] = [
-  { login: 'demo-coordinator', displayName: 'Demo Coordinator', roles: ['coordinator'] },
-  { login: 'demo-caseworker', displayName: 'Demo Caseworker', roles: ['caseworker'] },
-  { login: 'demo-psychologist', displayName: 'Demo Psychologist', roles: ['psychologist'] },
-  { login: 'demo-lawyer', displayName: 'Demo Lawyer', roles: ['lawyer'] },
-  { login: 'demo-housing', displayName: 'Demo Housing Coordinator', roles: ['housing_coordinator'] },
+/** `sees` is printed beside the login: the tour is about who can read what. */
+export type DemoUser = { login: DemoLogin; displayName: string; roles: Role[]; sees: string };
+
+export const ADMIN: DemoUser = {
+  login: 'demo-admin',
+  displayName: 'Demo Administrator',
+  roles: ['administrator', 'coordinator'],
+  sees: 'accounts, invitations and the audit log; every request in triage (the inbox); case {A} as its coordinator (the file and the conversation, no psychological or legal notes)',
+};
+
+export const COLLEAGUES: DemoUser[] = [
+  {
+    login: 'demo-coordinator',
+    displayName: 'Demo Coordinator',
+    roles: ['coordinator'],
+    sees: 'every request in triage (the inbox), and answers the Russian one; cases {B} and {C} (closed) as coordinator: the file, no housing notes',
+  },
+  {
+    login: 'demo-caseworker',
+    displayName: 'Demo Caseworker',
+    roles: ['caseworker'],
+    sees: 'no inbox; cases {A}, {B} and {C} (closed): the file, the conversation and the legal notes, no psychological or housing notes',
+  },
+  {
+    login: 'demo-psychologist',
+    displayName: 'Demo Psychologist',
+    roles: ['psychologist'],
+    sees: 'case {A}: its psychological notes only (no story, no contacts, no conversation)',
+  },
+  {
+    login: 'demo-lawyer',
+    displayName: 'Demo Lawyer',
+    roles: ['lawyer'],
+    sees: 'case {A}: its legal notes only (no story, no contacts, no conversation)',
+  },
+  {
+    login: 'demo-housing',
+    displayName: 'Demo Housing Coordinator',
+    roles: ['housing_coordinator'],
+    sees: 'case {B}: its housing notes only',
+  },
 ];
 
-/** Obviously invented requests, so nobody mistakes the demo for real people. */
-const REQUESTS: NewHelpRequest[] = [
+/** A help request, and what happens to it in the demo: a conversation, or a case. */
+export type DemoRequest = NewHelpRequest & {
+  /** printed beside the receipt */
+  shows: string;
+  /** alternately the person and the team, starting with the team's answer */
+  conversation?: { staff: DemoLogin; lines: string[] };
+};
+
+/** The request that becomes case A, with its whole team. */
+export const CASE_A_REQUEST: DemoRequest = {
+  urgent: false,
+  needs: ['psychological', 'legal'],
+  country: 'NL',
+  language: 'en',
+  shows: 'became case {A}: the conversation continues with its team',
+  content: {
+    city: 'Demo City (demo)',
+    story: 'Demo person (demo). An invented request: waiting for the asylum interview, would like to talk to someone.',
+    contact: 'Signal: demo-person-2 (demo)',
+    contactShared: 'yes',
+  },
+  conversation: {
+    staff: 'demo-caseworker',
+    lines: [
+      'Hello, this is the demo caseworker (demo). We have your request; a psychologist and a lawyer will join your case.',
+      'Thank you. The interview letter says the 14th (demo).',
+      'Noted for the lawyer. We will write again tomorrow evening (demo).',
+    ],
+  },
+};
+
+/** Requests that stay in the inbox, one in each language, two of them urgent. */
+export const INBOX_REQUESTS: DemoRequest[] = [
   {
     urgent: true,
     needs: ['evacuation', 'housing'],
     country: 'RU',
     language: 'ru',
+    shows: 'a conversation with the coordinator',
     content: {
       city: 'Демо-город (демо)',
-      story: 'Демо-персона (демо). Это вымышленная заявка для демонстрации: срочно нужна эвакуация.',
+      story: 'Демо-персона (демо). Это вымышленная заявка для демонстрации: нужно срочно уехать, родственники узнали.',
       contact: 'Signal: demo-person-1 (демо)',
       contactShared: 'no',
-      safeTimes: 'вечером (демо)',
+      safeTimes: 'вечером, после 21:00 (демо)',
       codeWord: 'демо',
+    },
+    conversation: {
+      staff: 'demo-coordinator',
+      lines: [
+        'Здравствуйте, это демо-координатор (демо). Мы получили вашу заявку. Вы сейчас в безопасном месте?',
+        'Пока да, у подруги. Могу писать только вечером (демо).',
+      ],
     },
   },
   {
     urgent: false,
-    needs: ['psychological', 'legal'],
+    needs: ['housing', 'psychological'],
     country: 'NL',
-    language: 'en',
+    language: 'nl',
+    shows: 'in Dutch; waiting for a first answer',
     content: {
-      city: 'Demo City (demo)',
-      story: 'Demo person (demo). An invented request: waiting for the asylum interview, would like to talk to someone.',
-      contact: 'Signal: demo-person-2 (demo)',
-      contactShared: 'yes',
+      city: 'Demostad (demo)',
+      story: 'Demopersoon (demo). Een verzonnen aanvraag: ik woon in een azc en voel me daar niet veilig. Ik zoek een rustige plek en iemand om mee te praten.',
+      contact: 'e-mail: demo-person-3@example.invalid (demo)',
+      contactShared: 'no',
+      safeTimes: 'doordeweeks overdag (demo)',
     },
   },
   {
@@ -60,6 +130,7 @@ const REQUESTS: NewHelpRequest[] = [
     needs: ['clothing', 'other'],
     country: 'GE',
     language: 'ru',
+    shows: 'new',
     content: {
       city: 'Демо-город (демо)',
       story: 'Демо-персона (демо). Вымышленная заявка: нужна зимняя одежда.',
@@ -72,6 +143,7 @@ const REQUESTS: NewHelpRequest[] = [
     needs: ['legal'],
     country: 'TR',
     language: 'en',
+    shows: 'new',
     content: {
       city: 'Demo City (demo)',
       story: 'Demo person (demo). An invented request: a document deadline is close.',
@@ -81,91 +153,37 @@ const REQUESTS: NewHelpRequest[] = [
   },
 ];
 
-export type DemoAccount = { login: string; roles: Role[]; totpSecret: string };
-export type DemoInstance = { accounts: DemoAccount[]; receipts: { language: string; urgent: boolean; receipt: string }[]; cases: string[] };
+/** Notes in case A, each in the part its author's role reads. */
+export const CASE_A_NOTES = [
+  ['demo-caseworker', 'core', 'First call done (demo). Prefers to be written to in English, in the evening.'],
+  ['demo-caseworker', 'legal', 'Asylum interview on the 14th, to be confirmed (demo).'],
+  ['demo-psychologist', 'psych', 'First conversation planned for next week (demo). Sleeps badly since the journey.'],
+  ['demo-lawyer', 'legal', 'Read the demo file; documents for the interview listed (demo).'],
+] as const;
 
-/** A demo colleague's unlocked keys, as their login would give them. */
-async function holderOf(db: Db, login: string): Promise<KeyHolder> {
-  const { user, keys } = await checkPassword(db, login, DEMO_PASSWORD);
-  if (!user || !keys) throw new Error(`demo: cannot unlock ${login}`);
-  return { userId: user.id, keys };
-}
+/** Case B: someone a partner organisation referred, who needs a room. */
+export const CASE_B: { content: CaseContent; notes: readonly (readonly [DemoLogin, 'core' | 'housing', string])[] } = {
+  content: {
+    preferredName: 'Демо (демо)',
+    languages: 'русский, немного английского',
+    whereNow: 'Demo City (demo)',
+    story: 'Вымышленное направление от партнёрской организации (демо).',
+    referredBy: 'Demo Partner Organisation (demo)',
+    safety: { contactShared: 'unsure' },
+  },
+  notes: [
+    ['demo-caseworker', 'core', 'Met at the partner organisation (demo). Needs a room away from the asylum centre.'],
+    ['demo-housing', 'housing', 'Two demo hosts could fit; to be discussed with the caseworker (demo).'],
+  ],
+};
 
-/**
- * Two cases to look at: one made from the second request, with a whole team (coordinator,
- * caseworker, psychologist, lawyer) and a note in each part they read; one opened for someone a
- * partner organisation referred. Done through the same operations the staff pages use.
- */
-async function seedCases(db: Db, fromRequest: string): Promise<string[]> {
-  const [admin, caseworker, psychologist, lawyer] = await Promise.all(
-    ['demo-admin', 'demo-caseworker', 'demo-psychologist', 'demo-lawyer'].map((login) => holderOf(db, login)),
-  );
-  const caseId = await createCaseFromRequest(db, admin!, fromRequest, caseworker!.userId);
-  if (!caseId) throw new Error('demo: the case from a request was refused');
-  for (const [member, role] of [[psychologist!, 'psychologist'], [lawyer!, 'lawyer']] as const) {
-    if ((await addMember(db, caseworker!, caseId, member.userId, role)) !== 'added') throw new Error(`demo: adding the ${role} was refused`);
-  }
-  const notes = [
-    [caseworker!, 'core', 'First call done (demo). Prefers to be written to in English, in the evening.'],
-    [caseworker!, 'legal', 'Asylum interview date to be confirmed (demo).'],
-    [psychologist!, 'psych', 'First conversation planned for next week (demo).'],
-    [lawyer!, 'legal', 'Read the demo file; documents for the interview listed (demo).'],
-  ] as const;
-  for (const [author, part, body] of notes) {
-    if (!(await addNote(db, author, caseId, part, body))) throw new Error(`demo: the ${part} note was refused`);
-  }
-  await replyToRequest(db, caseworker!, fromRequest, 'Hello, this is the demo caseworker (demo). We have your request and will write again tomorrow.');
-
-  const referral = await openDirectCase(db, admin!, {
-    origin: 'referral',
-    caseworkerId: caseworker!.userId,
-    urgent: false,
-    language: 'ru',
-    country: 'NL',
-    needs: ['housing', 'clothing'],
-    content: {
-      preferredName: 'Демо (демо)',
-      whereNow: 'Demo City (demo)',
-      story: 'Вымышленное направление от партнёрской организации (демо).',
-      referredBy: 'Demo Partner Organisation (demo)',
-      safety: {},
-    },
-  });
-  if (!referral) throw new Error('demo: the referral case was refused');
-  return [caseId, referral];
-}
-
-/** Fills a fresh instance: the demo staff, each with TOTP already enrolled, a few requests and two cases. */
-export async function seedDemo(db: Db): Promise<DemoInstance> {
-  const admin = await initialise(db, { ...ADMIN, password: DEMO_PASSWORD, language: 'en' });
-  const users = [{ id: admin.userId, ...ADMIN }];
-  for (const colleague of COLLEAGUES) {
-    const user = await createStaffUser(db, { ...colleague, password: DEMO_PASSWORD, language: 'en' });
-    users.push({ id: user.id, ...colleague });
-    // A new coordinator receives requests once a confirmed coordinator vouches for them.
-    if (colleague.roles.includes('coordinator') && !(await confirmCoordinator(db, admin.userId, user.id))) {
-      throw new Error(`demo: ${colleague.login} could not be confirmed`);
-    }
-  }
-  const accounts: DemoAccount[] = [];
-  for (const user of users) {
-    const totpSecret = newTotpSecret();
-    await db.transaction(async (tx) => {
-      const [row] = await tx.query<{ public_key: Uint8Array }>('select public_key from users where id = $1', [user.id]);
-      await saveTotpSecret(tx, user.id, row!.public_key, totpSecret, 0);
-      await appendAudit(tx, null, { kind: 'totp.enrolled', userId: user.id });
-    });
-    accounts.push({ login: user.login, roles: user.roles, totpSecret });
-  }
-  // Sealed to the coordinators, so the requests come after the accounts.
-  const receipts = [];
-  const requestIds: string[] = [];
-  for (const request of REQUESTS) {
-    const known = new Set((await db.query<{ id: string }>('select id from help_requests')).map((row) => row.id));
-    receipts.push({ language: request.language, urgent: request.urgent, receipt: await submitHelpRequest(db, request) });
-    const [added] = (await db.query<{ id: string }>('select id from help_requests')).filter((row) => !known.has(row.id));
-    requestIds.push(added!.id);
-  }
-  const cases = await seedCases(db, requestIds[1]!);
-  return { accounts, receipts, cases };
-}
+/** Case C: a phone call, helped with clothing, and closed. */
+export const CASE_C: { content: CaseContent; note: string } = {
+  content: {
+    preferredName: 'Demo (demo)',
+    whereNow: 'Demostad (demo)',
+    story: 'Called the association from a friend’s phone (demo): needed winter clothes.',
+    safety: {},
+  },
+  note: 'Clothes handed over (demo). Nothing else needed for now; case closed.',
+};

@@ -6,7 +6,8 @@ import { currentTotp } from '../auth/totp.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { openInstance } from '../instance-setup.ts';
 import { start } from '../main.ts';
-import { DEMO_PASSWORD, seedDemo, type DemoInstance } from './demo-data.ts';
+import { DEMO_PASSWORD } from './demo-data.ts';
+import { seedDemo, type DemoInstance } from './demo-seed.ts';
 
 /**
  * `npm run demo`: a throw-away Beside on a temporary embedded database, with fictional staff and
@@ -39,23 +40,32 @@ process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 process.on('exit', removeFolder);
 
+/** The texts name cases A, B and C; the reader sees their pseudonyms, as on the staff pages. */
+function named(demo: DemoInstance, text: string): string {
+  return text.replace(/\{([ABC])\}/g, (_, letter: 'A' | 'B' | 'C') => demo.cases[letter]);
+}
+
 function describe(demo: DemoInstance, address: string): string {
   const now = Date.now();
   return [
     '',
     'Beside demo — fictional data only; everything is deleted when you press Ctrl-C.',
     '',
-    `Open ${address}/staff/login`,
-    `Password for every demo account: ${DEMO_PASSWORD}`,
+    `Staff: open ${address}/staff/login — password for every demo account: ${DEMO_PASSWORD}`,
     'Sign-in also asks for a TOTP code: add the secret to an authenticator app, or use the code shown',
-    '(each code works once per account, and changes every 30 seconds).',
+    '(each code works once per account, and changes every 30 seconds). Log in as two people side by',
+    'side (a second browser profile or a private window) to see who reads what.',
     '',
-    ...demo.accounts.map(
-      (account) => `  ${account.login.padEnd(18)} ${account.roles.join('+').padEnd(26)} TOTP secret ${account.totpSecret}  code now ${currentTotp(account.totpSecret, now)}`,
+    ...demo.accounts.flatMap((account) => [
+      `  ${account.login.padEnd(18)} ${account.roles.join('+').padEnd(26)} TOTP secret ${account.totpSecret}  code now ${currentTotp(account.totpSecret, now)}`,
+      `  ${''.padEnd(18)} sees: ${named(demo, account.sees)}`,
+    ]),
+    '',
+    `The person's side: ${address}/ru/help (or /en/, /nl/) asks for help. To read and answer as the`,
+    'person would, open their status page and type the receipt:',
+    ...demo.receipts.map(
+      (request) => `  ${request.receipt}  ${address}/${request.language}/help/status  ${request.urgent ? 'urgent; ' : ''}${named(demo, request.shows)}`,
     ),
-    '',
-    'Receipts of the demo help requests (to read and answer them as the person would):',
-    ...demo.receipts.map((request) => `  ${request.receipt}  (${request.language}${request.urgent ? ', urgent' : ''})`),
     '',
   ].join('\n');
 }

@@ -67,7 +67,7 @@ export const initCommand: Command = {
   name: 'init',
   summary: 'create the first administrator and the recovery key; print the recovery shares once',
   usage,
-  async run(argv) {
+  async run(argv, io) {
     const options = parseOptions(argv, {
       login: { type: 'string' },
       name: { type: 'string' },
@@ -85,11 +85,11 @@ export const initCommand: Command = {
       threshold,
     };
     checkShareCounts(shares, threshold);
-    const result = await withDatabase(async (db) => {
+    const result = await withDatabase(io, async (db) => {
       await refuseIfInitialised(db); // before asking for a password that would be thrown away
-      return initInstance(db, { ...input, password: checkPassword(await readNewPassword()) });
+      return initInstance(db, { ...input, password: checkPassword(await readNewPassword(io)) });
     });
-    process.stdout.write(`${describeShares(result, input.login)}\n`);
+    io.stdout.write(`${describeShares(result, input.login)}\n`);
     return 0;
   },
 };

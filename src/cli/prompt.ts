@@ -1,4 +1,5 @@
 import { text } from 'node:stream/consumers';
+import type { Io } from './command.ts';
 import { CommandError } from './errors.ts';
 
 /**
@@ -11,8 +12,8 @@ export const ENV = {
   shares: 'BESIDE_SHARES',
 } as const;
 
-function fromEnv(name: string): string | undefined {
-  const value = process.env[name];
+function fromEnv(io: Io, name: string): string | undefined {
+  const value = io.env[name];
   return value === undefined || value === '' ? undefined : value;
 }
 
@@ -21,16 +22,17 @@ function needTerminal(name: string): never {
 }
 
 /** Reads one line at the terminal without showing it. */
-export function promptHidden(question: string): Promise<string> {
-  const input = process.stdin;
-  if (!input.isTTY) needTerminal('the value');
+export function promptHidden(io: Io, question: string): Promise<string> {
+  const input = io.stdin;
+  const setRawMode = input.setRawMode?.bind(input);
+  if (!input.isTTY || !setRawMode) needTerminal('the value');
   return new Promise((resolve, reject) => {
     let value = '';
     const finish = (error?: Error) => {
       input.off('data', onData);
-      input.setRawMode(false);
+      setRawMode(false);
       input.pause();
-      process.stderr.write('\n');
+      io.stderr.write('\n');
       if (error) reject(error);
       else resolve(value);
     };
@@ -43,41 +45,41 @@ export function promptHidden(question: string): Promise<string> {
         else if (char >= ' ') value += char;
       }
     };
-    process.stderr.write(question);
+    io.stderr.write(question);
     input.setEncoding('utf8');
-    input.setRawMode(true);
+    setRawMode(true);
     input.resume();
     input.on('data', onData);
   });
 }
 
-async function askTwice(what: string): Promise<string> {
-  const first = await promptHidden(`${what}: `);
-  const second = await promptHidden(`${what} again: `);
+async function askTwice(io: Io, what: string): Promise<string> {
+  const first = await promptHidden(io, `${what}: `);
+  const second = await promptHidden(io, `${what} again: `);
   if (first !== second) throw new CommandError(`The two ${what.toLowerCase()}s differ.`);
   return first;
 }
 
 /** The password of an account being created or reset. */
-export async function readNewPassword(): Promise<string> {
-  const value = fromEnv(ENV.password);
+export async function readNewPassword(io: Io): Promise<string> {
+  const value = fromEnv(io, ENV.password);
   if (value !== undefined) return value;
-  if (!process.stdin.isTTY) needTerminal(ENV.password);
-  return askTwice('New password');
+  if (!io.stdin.isTTY) needTerminal(ENV.password);
+  return askTwice(io, 'New password');
 }
 
-export async function readNewPassphrase(): Promise<string> {
-  const value = fromEnv(ENV.passphrase);
+export async function readNewPassphrase(io: Io): Promise<string> {
+  const value = fromEnv(io, ENV.passphrase);
   if (value !== undefined) return value;
-  if (!process.stdin.isTTY) needTerminal(ENV.passphrase);
-  return askTwice('Backup passphrase');
+  if (!io.stdin.isTTY) needTerminal(ENV.passphrase);
+  return askTwice(io, 'Backup passphrase');
 }
 
-export async function readPassphrase(): Promise<string> {
-  const value = fromEnv(ENV.passphrase);
+export async function readPassphrase(io: Io): Promise<string> {
+  const value = fromEnv(io, ENV.passphrase);
   if (value !== undefined) return value;
-  if (!process.stdin.isTTY) needTerminal(ENV.passphrase);
-  return promptHidden('Backup passphrase: ');
+  if (!io.stdin.isTTY) needTerminal(ENV.passphrase);
+  return promptHidden(io, 'Backup passphrase: ');
 }
 
 /** Shares separated by commas or line breaks (a share's own dashes stay inside it). */
@@ -89,12 +91,12 @@ export function splitShares(value: string): string[] {
 }
 
 /** Recovery shares: from BESIDE_SHARES, typed one per prompt at a terminal, or piped one per line. */
-export async function readShares(threshold: number): Promise<string[]> {
-  const value = fromEnv(ENV.shares);
+export async function readShares(io: Io, threshold: number): Promise<string[]> {
+  const value = fromEnv(io, ENV.shares);
   if (value !== undefined) return splitShares(value);
-  if (!process.stdin.isTTY) return splitShares(await text(process.stdin));
-  process.stderr.write(`Each holder types their share in turn (${threshold} are needed); nothing is shown.\n`);
+  if (!io.stdin.isTTY) return splitShares(await text(io.stdin));
+  io.stderr.write(`Each holder types their share in turn (${threshold} are needed); nothing is shown.\n`);
   const shares: string[] = [];
-  for (let n = 1; n <= threshold; n++) shares.push(await promptHidden(`Share ${n} of ${threshold}: `));
+  for (let n = 1; n <= threshold; n++) shares.push(await promptHidden(io, `Share ${n} of ${threshold}: `));
   return shares;
 }

@@ -85,14 +85,14 @@ export const recoverCommand: Command = {
   name: 'recover',
   summary: "restore a user's access with the recovery shares",
   usage,
-  async run(argv) {
+  async run(argv, io) {
     const options = parseOptions(argv, { login: { type: 'string' } });
     const login = checkLogin(required(options.login, '--login'));
-    const result = await withDatabase(async (db) => {
-      const shares = await readShares(await recoveryThreshold(db));
+    const result = await withDatabase(io, async (db) => {
+      const shares = await readShares(io, await recoveryThreshold(db));
       return recoverUserAccess(db, login, shares);
     });
-    process.stdout.write(`Granted ${result.vaults} vault(s) to "${login}" with the recovery key.\n`);
+    io.stdout.write(`Granted ${result.vaults} vault(s) to "${login}" with the recovery key.\n`);
     return 0;
   },
 };

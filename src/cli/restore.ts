@@ -141,22 +141,22 @@ export const restoreCommand: Command = {
   name: 'restore',
   summary: 'restore a backup file into a new, empty database',
   usage,
-  async run(argv) {
+  async run(argv, io) {
     const options = parseOptions(argv, { in: { type: 'string' } });
     const path = required(options.in, '--in');
     const file = await readFile(path).catch(() => {
       throw new CommandError(`Cannot read ${path}.`);
     });
-    const passphrase = await readPassphrase();
-    const { summary, verdict } = await withDatabase(async (db) => {
+    const passphrase = await readPassphrase(io);
+    const { summary, verdict } = await withDatabase(io, async (db) => {
       const restored = await restoreBackup(db, file, passphrase);
       return { summary: restored, verdict: await verifyAudit(db) };
     });
-    process.stdout.write(`Restored ${summary.rows} rows into ${summary.tables} tables.\n`);
+    io.stdout.write(`Restored ${summary.rows} rows into ${summary.tables} tables.\n`);
     if (summary.newerMigrations.length > 0) {
-      process.stdout.write(`The backup predates migrations ${summary.newerMigrations.join(', ')}; their new columns took their defaults.\n`);
+      io.stdout.write(`The backup predates migrations ${summary.newerMigrations.join(', ')}; their new columns took their defaults.\n`);
     }
-    process.stdout.write(`${describeVerdict(verdict).join('\n')}\n`);
+    io.stdout.write(`${describeVerdict(verdict).join('\n')}\n`);
     return verdict.problems.length === 0 ? 0 : 1;
   },
 };

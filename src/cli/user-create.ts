@@ -34,7 +34,7 @@ export const userCreateCommand: Command = {
   name: 'user create',
   summary: 'create a staff account',
   usage,
-  async run(argv) {
+  async run(argv, io) {
     const options = parseOptions(argv, {
       login: { type: 'string' },
       name: { type: 'string' },
@@ -47,11 +47,11 @@ export const userCreateCommand: Command = {
       roles: parseRoles(required(options.roles, '--roles')),
       language: parseLanguage(options.language),
     };
-    const user = await withDatabase(async (db) => {
+    const user = await withDatabase(io, async (db) => {
       if (await findUserByLogin(db, input.login)) throw new CommandError(`The login "${input.login}" is taken.`);
-      return createStaffUser(db, { ...input, password: checkPassword(await readNewPassword()) });
+      return createStaffUser(db, { ...input, password: checkPassword(await readNewPassword(io)) });
     });
-    process.stdout.write(`Created "${user.login}" (${user.roles.join(', ')}). They set up TOTP at their first sign-in.\n`);
+    io.stdout.write(`Created "${user.login}" (${user.roles.join(', ')}). They set up TOTP at their first sign-in.\n`);
     return 0;
   },
 };

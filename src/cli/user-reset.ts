@@ -42,14 +42,14 @@ export const userResetCommand: Command = {
   name: 'user reset',
   summary: 'new password and keys for a user who forgot theirs (their grants are removed)',
   usage,
-  async run(argv) {
+  async run(argv, io) {
     const options = parseOptions(argv, { login: { type: 'string' } });
     const login = checkLogin(required(options.login, '--login'));
-    const reset = await withDatabase(async (db) => {
+    const reset = await withDatabase(io, async (db) => {
       if (!(await findUserByLogin(db, login))) throw new CommandError(`No user has the login "${login}".`);
-      return resetStaffUser(db, login, checkPassword(await readNewPassword()));
+      return resetStaffUser(db, login, checkPassword(await readNewPassword(io)));
     });
-    process.stdout.write(`${describeReset(reset)}\n`);
+    io.stdout.write(`${describeReset(reset)}\n`);
     return 0;
   },
 };

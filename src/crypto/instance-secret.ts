@@ -12,7 +12,7 @@ const SECRET_BYTES = 32;
 export const SECRET_FILE = 'instance.key';
 export const SECRET_ENV = 'BESIDE_INSTANCE_SECRET';
 
-type Derived = { keyTag: Buffer; audit: Buffer; check: Buffer };
+type Derived = { keyTag: Buffer; audit: Buffer; check: Buffer; submission: Buffer };
 let current: Derived | null = null;
 
 function derive(secret: Uint8Array, label: string): Buffer {
@@ -22,7 +22,7 @@ function derive(secret: Uint8Array, label: string): Buffer {
 /** Makes a secret the one this process uses; every check and every audit entry depends on it. */
 export function useInstanceSecret(secret: Uint8Array): void {
   if (secret.length !== SECRET_BYTES) throw new Error(`The instance secret must be ${SECRET_BYTES} bytes.`);
-  current = { keyTag: derive(secret, 'key-tag'), audit: derive(secret, 'audit'), check: derive(secret, 'check') };
+  current = { keyTag: derive(secret, 'key-tag'), audit: derive(secret, 'audit'), check: derive(secret, 'check'), submission: derive(secret, 'submission') };
 }
 
 function derived(): Derived {
@@ -83,6 +83,11 @@ export function keyTag(kind: string, ref: string, publicKey: Uint8Array): Uint8A
 /** A keyed hash for the audit chain: without the secret nobody can recompute it. */
 export function auditMac(parts: readonly (string | Uint8Array)[]): Uint8Array {
   return mac(derived().audit, ['audit', ...parts]);
+}
+
+/** A keyed hash of a help form's content, to recognise a repeated post (see submission-keys.ts). */
+export function submissionMac(parts: readonly (string | Uint8Array)[]): Uint8Array {
+  return mac(derived().submission, ['submission', ...parts]);
 }
 
 /** A value stored in the database that tells whether a process holds the installation's secret. */

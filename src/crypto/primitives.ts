@@ -28,8 +28,8 @@ export type StaffKdf = { memoryCost: number; timeCost: number };
 if (process.env.BESIDE_TEST_CHEAP_KDF === '1' && process.env.NODE_ENV === 'production') {
   throw new Error('BESIDE_TEST_CHEAP_KDF is for the test suite only; unset it in production.');
 }
-export const STAFF_KDF: StaffKdf =
-  process.env.BESIDE_TEST_CHEAP_KDF === '1' ? { memoryCost: 8192, timeCost: 1 } : { memoryCost: 131072, timeCost: 8 };
+const CHEAP_FOR_TESTS = process.env.BESIDE_TEST_CHEAP_KDF === '1';
+export const STAFF_KDF: StaffKdf = CHEAP_FOR_TESTS ? { memoryCost: 8192, timeCost: 1 } : { memoryCost: 131072, timeCost: 8 };
 
 export function formatKdf(kdf: StaffKdf): string {
   return `argon2id:m=${kdf.memoryCost},t=${kdf.timeCost},p=1`;

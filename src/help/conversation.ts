@@ -11,9 +11,10 @@ export type Author = { kind: 'person' } | { kind: 'staff'; userId: string };
 /**
  * Adds a message to a request's conversation, sealed in the conversation's vault with its
  * metadata bound. The request's "waiting since" follows who spoke last: the person waits after
- * writing, not after an answer.
+ * writing, not after an answer. A message the person wrote carries the hash of its form's
+ * one-time token, so the same form posted again is recognised (see writeAsPerson).
  */
-export async function addMessage(tx: Queryable, vault: Vault, requestId: string, author: Author, body: string): Promise<void> {
+export async function addMessage(tx: Queryable, vault: Vault, requestId: string, author: Author, body: string, personTokenHash: Uint8Array | null = null): Promise<void> {
   const place = {
     id: randomUUID(),
     request_id: requestId,
@@ -22,9 +23,9 @@ export async function addMessage(tx: Queryable, vault: Vault, requestId: string,
     created_at: new Date(),
   };
   await tx.query(
-    `insert into messages (id, request_id, vault_id, author, staff_user_id, body, created_at)
-     values ($1, $2, $3, $4, $5, $6, $7)`,
-    [place.id, requestId, vault.id, place.author, place.staff_user_id, vault.seal(messageBodyField, place, body), place.created_at],
+    `insert into messages (id, request_id, vault_id, author, staff_user_id, body, created_at, person_token_hash)
+     values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [place.id, requestId, vault.id, place.author, place.staff_user_id, vault.seal(messageBodyField, place, body), place.created_at, personTokenHash],
   );
   await tx.query(
     author.kind === 'person'

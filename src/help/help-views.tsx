@@ -2,8 +2,10 @@ import type { Translate } from '../i18n/index.ts';
 import { LANGUAGES, LANGUAGE_NAMES, type Lang } from '../i18n/lang.ts';
 import type { Config } from '../config.ts';
 import { ErrorSummary, Field, describedBy, textOf, type FormState } from '../web/forms.tsx';
-import { COUNTRIES, NEEDS, countryName } from './needs.ts';
-import type { HelpFormFields } from './help-form.ts';
+import { COUNTRIES, NEEDS, countryName, type Country } from './needs.ts';
+import { TEXT_LIMITS, type HelpFormFields } from './help-form.ts';
+import { receiptGroups } from './receipt.ts';
+import { EmergencyAdvice } from './emergency-views.tsx';
 
 type Props = { t: Translate; lang: Lang };
 
@@ -22,8 +24,13 @@ export function HomePage({ t, lang }: Props) {
       </p>
       <h2>{t('home.supportTitle')}</h2>
       <p>{t('home.support')}</p>
+      <EmergencyAdvice t={t} lang={lang} country={null} heading="h2" />
       <h2>{t('home.exitTitle')}</h2>
       <p>{t('home.exit')}</p>
+      {/* Escape only leaves where the script runs: it reveals this promise itself. */}
+      <p data-js-only hidden>
+        {t('home.exitKeys')}
+      </p>
     </>
   );
 }
@@ -32,13 +39,19 @@ function Choice(props: { type: 'radio' | 'checkbox'; name: string; value: string
   const id = `${props.name}-${props.value}`;
   return (
     <div class="choice">
+      {/* No autocomplete attribute here (it does not apply to choices): the form's "off" covers them. */}
       <input type={props.type} id={id} name={props.name} value={props.value} checked={props.checked} />
       <label for={id}>{props.label}</label>
     </div>
   );
 }
 
-function TextInput(props: { name: HelpFormFields; label: string; hint?: string; form: FormState<HelpFormFields>; multiline?: boolean; autocomplete?: string }) {
+/**
+ * A text field. Every control of the help form says autocomplete="off", and so does the form: a
+ * browser then neither suggests earlier entries nor restores what was typed when someone presses
+ * Back after the quick exit (test/e2e/person-first-hour.test.ts).
+ */
+function TextInput(props: { name: HelpFormFields; label: string; hint?: string; form: FormState<HelpFormFields>; multiline?: boolean }) {
   const error = props.form.errors[props.name];
   const common = {
     id: props.name,
@@ -50,17 +63,18 @@ function TextInput(props: { name: HelpFormFields; label: string; hint?: string; 
   return (
     <Field name={props.name} label={props.label} hint={props.hint} error={error}>
       {props.multiline ? (
-        <textarea {...common} rows={6}>
+        <textarea {...common} rows={6} autocomplete="off">
           {value}
         </textarea>
       ) : (
-        <input {...common} type="text" value={value} autocomplete={props.autocomplete ?? 'off'} />
+        <input {...common} type="text" value={value} autocomplete="off" />
       )}
     </Field>
   );
 }
 
-export function HelpFormPage({ t, lang, form }: Props & { form: FormState<HelpFormFields> }) {
+/** `problem`: why the form came back though nothing in it is wrong (too many requests, busy). */
+export function HelpFormPage({ t, lang, form, problem }: Props & { form: FormState<HelpFormFields>; problem?: string }) {
   const needs = [form.values.needs ?? []].flat();
   const chosenLanguage = textOf(form.values.language) || lang;
   const country = textOf(form.values.country);
@@ -69,8 +83,13 @@ export function HelpFormPage({ t, lang, form }: Props & { form: FormState<HelpFo
     <>
       <h1>{t('help.title')}</h1>
       <p>{t('help.intro')}</p>
+      {problem && (
+        <p class="error" role="alert">
+          {problem} {t('help.error.keptTyped')}
+        </p>
+      )}
       <ErrorSummary errors={form.errors} title={t('web.formErrors')} />
-      <form method="post" action={`/${lang}/help`} novalidate>
+      <form method="post" action={`/${lang}/help`} autocomplete="off" novalidate>
         <fieldset id="danger">
           <legend>{t('help.danger')}</legend>
           {form.errors.danger && <p class="error">{form.errors.danger}</p>}
@@ -97,7 +116,7 @@ export function HelpFormPage({ t, lang, form }: Props & { form: FormState<HelpFo
         <fieldset>
           <legend>{t('help.whereTitle')}</legend>
           <Field name="country" label={t('help.country')} error={form.errors.country}>
-            <select id="country" name="country">
+            <select id="country" name="country" autocomplete="off">
               <option value="">—</option>
               {COUNTRIES.map((code) => (
                 <option value={code} selected={country === code}>
@@ -108,7 +127,7 @@ export function HelpFormPage({ t, lang, form }: Props & { form: FormState<HelpFo
           </Field>
           <TextInput name="city" label={t('help.city')} form={form} />
           <Field name="language" label={t('help.language')} error={form.errors.language}>
-            <select id="language" name="language">
+            <select id="language" name="language" autocomplete="off">
               {LANGUAGES.map((option) => (
                 <option value={option} selected={chosenLanguage === option}>
                   {LANGUAGE_NAMES[option]}
@@ -117,7 +136,7 @@ export function HelpFormPage({ t, lang, form }: Props & { form: FormState<HelpFo
             </select>
           </Field>
         </fieldset>
-        <TextInput name="story" label={t('help.story')} hint={t('help.story.hint')} form={form} multiline />
+        <TextInput name="story" label={t('help.story')} hint={`${t('help.story.hint')} ${t('help.limit', { max: TEXT_LIMITS.story })}`} form={form} multiline />
         <fieldset>
           <legend>{t('help.contactTitle')}</legend>
           <p class="hint">{t('help.contactIntro')}</p>
@@ -139,16 +158,40 @@ export function HelpFormPage({ t, lang, form }: Props & { form: FormState<HelpFo
   );
 }
 
-export function ReceiptPage({ t, lang, receipt, urgent, config }: Props & { receipt: string; urgent: boolean; config: Config }) {
+/** The receipt in groups of four that never break across lines; a line may break only between groups. */
+function Receipt({ receipt }: { receipt: string }) {
+  const groups = receiptGroups(receipt);
+  return (
+    <p class="receipt" id="receipt" data-receipt>
+      {groups.map((group, index) => (
+        <>
+          {index > 0 && (
+            <>
+              -<wbr />
+            </>
+          )}
+          <span class="group">{group}</span>
+        </>
+      ))}
+    </p>
+  );
+}
+
+type ReceiptProps = Props & { receipt: string; urgent: boolean; repeated: boolean; country: Country | null; config: Config };
+
+export function ReceiptPage({ t, lang, receipt, urgent, repeated, country, config }: ReceiptProps) {
   const { contacts } = config;
   return (
     <>
       <h1>{t('help.sent.title')}</h1>
+      {repeated && (
+        <p class="ok" role="status">
+          {t('help.sent.repeated')}
+        </p>
+      )}
       {urgent && <p class="notice">{t('help.sent.urgent')}</p>}
       <h2>{t('help.sent.receipt')}</h2>
-      <p class="receipt" id="receipt" data-receipt>
-        {receipt}
-      </p>
+      <Receipt receipt={receipt} />
       <p>
         <button type="button" class="secondary" data-copy="receipt" data-copied={t('help.sent.copied')} hidden>
           {t('help.sent.copy')}
@@ -158,6 +201,7 @@ export function ReceiptPage({ t, lang, receipt, urgent, config }: Props & { rece
         <strong>{t('help.sent.keep')}</strong>
       </p>
       <p>{t('help.sent.next', { hours: config.replyWithinHours })}</p>
+      {(urgent || !(contacts.signal || contacts.email || contacts.onion)) && <EmergencyAdvice t={t} lang={lang} country={country} heading="h2" />}
       {(contacts.signal || contacts.email || contacts.onion) && (
         <>
           <p>{t('help.sent.other')}</p>

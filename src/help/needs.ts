@@ -7,7 +7,7 @@ export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 export type StoredRequestStatus = RequestStatus | 'erased';
 
 /** Where a person may be now: the places people flee from and through, and where they arrive. */
-export const COUNTRIES = ['RU', 'GE', 'AM', 'AZ', 'KZ', 'KG', 'TR', 'AE', 'RS', 'BY', 'UA', 'DE', 'NL', 'BE', 'FR', 'OTHER'] as const;
+export const COUNTRIES = ['RU', 'GE', 'AM', 'AZ', 'KZ', 'KG', 'UZ', 'TR', 'AE', 'RS', 'BY', 'UA', 'DE', 'NL', 'BE', 'FR', 'OTHER'] as const;
 export type Country = (typeof COUNTRIES)[number];
 
 const regionNames = new Map<string, Intl.DisplayNames>();

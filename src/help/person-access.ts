@@ -1,12 +1,13 @@
 import type { Db, Queryable } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
 import { instanceKeys } from '../crypto/instance.ts';
-import { randomBytes } from '../crypto/tokens.ts';
+import { hashToken, randomBytes, randomToken } from '../crypto/tokens.ts';
 import { receiptKeyPair, receiptLookup } from '../crypto/receipt-keys.ts';
 import { openVaultAs, shredVault, type KeyPair, type Vault } from '../crypto/vaults.ts';
 import type { RequestStatus } from './needs.ts';
 import { normaliseReceipt } from './receipt.ts';
 import { addMessage, listMessages, type Message } from './conversation.ts';
+import { forgetPostOf } from './repeated-posts.ts';
 
 /** What the person sees at /help/status: the state, and the conversation from their side. */
 export type PersonView = { status: RequestStatus; messages: Message[]; erasureRequested: boolean };
@@ -65,12 +66,26 @@ export async function viewAsPerson(db: Db, receipt: string): Promise<PersonView 
   return withReceipt(db, receipt, viewOf);
 }
 
-/** The person writes more; answers what they see afterwards, or null for a wrong receipt. */
-export async function writeAsPerson(db: Db, receipt: string, body: string): Promise<PersonView | null> {
+/**
+ * The person writes more; answers what they see afterwards, or null for a wrong receipt. The
+ * write form carries a one-time token: the same form posted again (a reload, a double tap) finds
+ * its message already there and adds nothing. The request's row is locked while this runs, so two
+ * identical posts at once are one after the other.
+ */
+export async function writeAsPerson(db: Db, receipt: string, body: string, token?: string): Promise<PersonView | null> {
+  const tokenHash = token ? hashToken(token) : null;
   return withReceipt(db, receipt, async (tx, opened) => {
-    await addMessage(tx, opened.vault, opened.requestId, { kind: 'person' }, body);
+    const repeated = tokenHash
+      ? (await tx.query('select 1 from messages where request_id = $1 and person_token_hash = $2', [opened.requestId, tokenHash])).length > 0
+      : false;
+    if (!repeated) await addMessage(tx, opened.vault, opened.requestId, { kind: 'person' }, body, tokenHash);
     return viewOf(tx, opened);
   });
+}
+
+/** A new one-time token for the status page's write form. */
+export function newWriteToken(): string {
+  return randomToken();
 }
 
 /** The person removes the conversation from their side; the association keeps it. */
@@ -97,6 +112,7 @@ export async function eraseAsPerson(db: Db, receipt: string): Promise<Erasure | 
       return { kind: 'requested', view: await viewOf(tx, { ...opened, erasureRequested: true }) };
     }
     await shredVault(tx, null, opened.vault.id);
+    await forgetPostOf(tx, opened.requestId);
     await tx.query(
       `update help_requests set content = null, status = 'erased', urgent = null, needs = null, country = null, language = null,
          erasure_requested_at = now(), waiting_since = null, lookup_hash = $2, receipt_key_salt = $3, updated_at = now() where id = $1`,

@@ -13,9 +13,25 @@ export function newReceipt(): string {
   return groups.join('-');
 }
 
-/** Accepts what a person types (spaces, dashes, other separators) and answers the canonical form, or null. */
+/** How many digits a receipt has, for the hint and the message about a code of the wrong length. */
+export const RECEIPT_DIGITS = GROUPS * GROUP_LENGTH;
+
+/**
+ * The digits of what a person typed: full-width and other compatibility digits become ASCII
+ * (NFKC) and everything else (spaces, dashes, any separator a keyboard offers) is dropped.
+ */
+export function receiptDigits(input: string): string {
+  return input.normalize('NFKC').replace(/[^0-9]/g, '');
+}
+
+/** Accepts what a person types and answers the canonical form, or null when it is not 20 digits. */
 export function normaliseReceipt(input: string): string | null {
-  const digits = input.replace(/[\s\-‐‑–—._/]/g, '');
-  if (!new RegExp(`^\\d{${GROUPS * GROUP_LENGTH}}$`).test(digits)) return null;
-  return (digits.match(new RegExp(`\\d{${GROUP_LENGTH}}`, 'g')) ?? []).join('-');
+  const digits = receiptDigits(input);
+  if (digits.length !== RECEIPT_DIGITS) return null;
+  return receiptGroups(digits).join('-');
+}
+
+/** The groups of four, for showing a receipt so that no group breaks across lines. */
+export function receiptGroups(receipt: string): string[] {
+  return receiptDigits(receipt).match(new RegExp(`\\d{1,${GROUP_LENGTH}}`, 'g')) ?? [];
 }

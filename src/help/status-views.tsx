@@ -1,7 +1,9 @@
 import type { Translate } from '../i18n/index.ts';
-import { formatDateTime, type Lang } from '../i18n/index.ts';
+import { relativeTime, type Lang } from '../i18n/index.ts';
 import { Field } from '../web/forms.tsx';
 import type { PersonView } from './person-access.ts';
+import { RECEIPT_DIGITS } from './receipt.ts';
+import { MESSAGE_LIMIT } from './help-form.ts';
 
 type Props = { t: Translate; lang: Lang };
 
@@ -12,7 +14,7 @@ export function ReceiptForm({ t, lang, error, typed }: Props & { error?: string;
       <p>{t('status.intro')}</p>
       <form method="post" action={`/${lang}/help/status`}>
         <input type="hidden" name="action" value="open" />
-        <Field name="receipt" label={t('status.receipt')} hint={t('status.receipt.hint')} error={error}>
+        <Field name="receipt" label={t('status.receipt')} hint={t('status.receipt.hint', { count: RECEIPT_DIGITS })} error={error}>
           <input
             id="receipt"
             name="receipt"
@@ -38,7 +40,24 @@ function ReceiptField({ receipt }: { receipt: string }) {
   return <input type="hidden" name="receipt" value={receipt} />;
 }
 
-export function StatusPage({ t, lang, view, receipt, notice, error, replyWithinHours }: Props & { view: PersonView; receipt: string; notice?: string; error?: string; replyWithinHours: number }) {
+type StatusProps = Props & {
+  view: PersonView;
+  receipt: string;
+  /** A new one-time token for the write form: posting that form again adds nothing. */
+  writeToken: string;
+  notice?: string;
+  error?: string;
+  /** What the person wrote when it was refused (too long): kept, never thrown away. */
+  draft?: string;
+  replyWithinHours: number;
+  now: Date;
+};
+
+/**
+ * The conversation from the person's side. Times are relative ("2 hours ago"): the server does
+ * not know the person's time zone and must not ask, and a relative time is true in every zone.
+ */
+export function StatusPage({ t, lang, view, receipt, writeToken, notice, error, draft, replyWithinHours, now }: StatusProps) {
   const action = `/${lang}/help/status`;
   return (
     <>
@@ -65,7 +84,7 @@ export function StatusPage({ t, lang, view, receipt, notice, error, replyWithinH
           {view.messages.map((message) => (
             <li class={message.author === 'staff' ? 'staff-msg' : ''}>
               <span class="meta">
-                {message.author === 'staff' ? t('status.team') : t('status.you')} · {formatDateTime(lang, message.at)}
+                {message.author === 'staff' ? t('status.team') : t('status.you')} · <time datetime={message.at.toISOString()}>{relativeTime(lang, message.at, now)}</time>
               </span>
               <br />
               {message.body ?? <em>{t('status.unverified')}</em>}
@@ -76,8 +95,11 @@ export function StatusPage({ t, lang, view, receipt, notice, error, replyWithinH
       <form method="post" action={action}>
         <ReceiptField receipt={receipt} />
         <input type="hidden" name="action" value="write" />
-        <Field name="body" label={t('status.write')}>
-          <textarea id="body" name="body" rows={5}></textarea>
+        <input type="hidden" name="token" value={writeToken} />
+        <Field name="body" label={t('status.write')} hint={t('help.limit', { max: MESSAGE_LIMIT })}>
+          <textarea id="body" name="body" rows={5} autocomplete="off" aria-describedby="body-hint">
+            {draft ?? ''}
+          </textarea>
         </Field>
         <div class="actions">
           <button type="submit">{t('status.send')}</button>

@@ -5,11 +5,13 @@ import { instanceKeys } from '../crypto/instance.ts';
 import { trustNewKey, type Principal } from '../crypto/principals.ts';
 import { newReceiptKeySalt, receiptKeyPair, receiptLookup } from '../crypto/receipt-keys.ts';
 import { createVault } from '../crypto/vaults.ts';
+import { submissionKeys } from '../crypto/submission-keys.ts';
 import { confirmedCoordinators, userPrincipal } from '../auth/users.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { requestContentField, type RequestContent } from './content.ts';
 import type { Country, Need } from './needs.ts';
 import { newReceipt } from './receipt.ts';
+import { claimPost, earlierReceipt, forgetExpiredPosts, linkPost } from './repeated-posts.ts';
 
 export type NewHelpRequest = {
   urgent: boolean;
@@ -17,20 +19,51 @@ export type NewHelpRequest = {
   country: Country | null;
   language: Lang;
   content: RequestContent;
+  /**
+   * Who posts, as far as a repeat needs to know (address and browser): two people who send the
+   * same short form in the same minutes must not be taken for one. Only hashed, never stored.
+   */
+  sender?: string;
 };
+
+/** The receipt to show; `repeated` when the post repeats an earlier one and no request was made. */
+export type Submission = { receipt: string; repeated: boolean };
+
+/** The same form, whatever the order of its fields or choices: what a repeat is recognised by. */
+function normalisedPost(input: NewHelpRequest): string {
+  const content = Object.keys(input.content)
+    .sort()
+    .map((key) => [key, (input.content as Record<string, string | undefined>)[key]?.normalize('NFC')])
+    .filter(([, value]) => value !== undefined);
+  return JSON.stringify([input.sender ?? '', input.urgent, [...new Set(input.needs)].sort(), input.country, input.language, content]);
+}
 
 /**
  * Receives a help request. Its content is sealed at once to every confirmed coordinator, to the
  * recovery key and to the receipt holder (each key checked against the instance secret first);
- * the answer is the receipt, which nothing stores.
+ * the answer is the receipt, which nothing stores for long. A reload or a double tap posts the
+ * same content again: within a few minutes it makes no second request and shows the first
+ * receipt again (src/help/repeated-posts.ts), even when two identical posts arrive at once.
  */
-export async function submitHelpRequest(db: Db, input: NewHelpRequest): Promise<string> {
+export async function submitHelpForm(db: Db, input: NewHelpRequest): Promise<Submission> {
+  // A form of choices alone is never taken for a repeat: two people behind one address (a
+  // mobile network's shared address, one Tor circuit) may send the same choices in the same
+  // minutes, and the second must never be shown the first one's code. A duplicate request is
+  // the lesser harm; a double tap on a form with words in it, the usual case, makes none.
+  const keys = carriesWords(input.content) ? submissionKeys(normalisedPost(input)) : null;
+  if (keys) {
+    await forgetExpiredPosts(db);
+    const earlier = await earlierReceipt(db, keys);
+    if (earlier) return { receipt: earlier, repeated: true };
+  }
+
   const receipt = newReceipt();
   const { receiptSalt } = await instanceKeys(db);
   const keySalt = newReceiptKeySalt();
   const [lookup, receiptKeys] = await Promise.all([receiptLookup(receipt, receiptSalt), receiptKeyPair(receipt, keySalt)]);
   const id = randomUUID();
-  await db.transaction(async (tx) => {
+  const created = await db.transaction(async (tx) => {
+    if (keys && !(await claimPost(tx, keys, receipt))) return false;
     const { recovery } = await instanceKeys(tx);
     const principals: Principal[] = [
       ...(await confirmedCoordinators(tx)).map(userPrincipal),
@@ -44,7 +77,24 @@ export async function submitHelpRequest(db: Db, input: NewHelpRequest): Promise<
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $10)`,
       [id, vault.id, lookup, keySalt, input.urgent, input.needs, input.country, input.language, vault.seal(requestContentField, place, input.content), place.created_at],
     );
+    if (keys) await linkPost(tx, keys, id);
     await appendAudit(tx, null, { kind: 'request.received', requestId: id, urgent: input.urgent });
+    return true;
   });
-  return receipt;
+  if (created || !keys) return { receipt, repeated: false };
+  // The same content was claimed by a post that ran alongside this one: show its receipt.
+  const first = await earlierReceipt(db, keys);
+  if (!first) throw new Error('A repeated help form was claimed but its receipt cannot be opened.');
+  return { receipt: first, repeated: true };
+}
+
+/** Whether the person typed anything of their own, beyond the form's choices. */
+function carriesWords(content: RequestContent): boolean {
+  const { contactShared: _choice, ...typed } = content;
+  return Object.values(typed).some((value) => (value ?? '').trim().length > 0);
+}
+
+/** The receipt alone, for callers that are not the web form (the demo, tests of other domains). */
+export async function submitHelpRequest(db: Db, input: NewHelpRequest): Promise<string> {
+  return (await submitHelpForm(db, input)).receipt;
 }

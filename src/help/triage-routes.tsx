@@ -10,8 +10,9 @@ import { staffOf } from '../auth/access.ts';
 import { CASE_ROLES, TRIAGE_ROLES, mayTriage } from '../auth/roles.ts';
 import { listUsers } from '../auth/users.ts';
 import { COUNTRIES, NEEDS, REQUEST_STATUSES, countryName } from './needs.ts';
-import { changeRequestStatus, listInbox, openRequest, queueCounts, replyToRequest, shareRequest, shareRequests } from './triage.ts';
-import { ContentFacts, Conversation, InboxPage, NeedTags, ReplyForm, ShareForm, StatusForm, shortRef } from './triage-views.tsx';
+import { CASE_FILTERS, changeRequestStatus, colleaguesLackingAccess, listInbox, openRequest, queueCounts, replyToRequest, shareRequest, shareRequests } from './triage.ts';
+import { ContactWarning, ContentFacts, Conversation, InboxPage, NeedTags, ReplyForm, ShareForm, StatusForm, shortRef } from './triage-views.tsx';
+import { neutralise } from '../web/public-text.tsx';
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 const inboxQuery = z.object({
@@ -19,6 +20,7 @@ const inboxQuery = z.object({
   need: z.preprocess(emptyToUndefined, z.enum(NEEDS).optional()).catch(undefined),
   language: z.preprocess(emptyToUndefined, z.enum(LANGUAGES).optional()).catch(undefined),
   country: z.preprocess(emptyToUndefined, z.enum(COUNTRIES).optional()).catch(undefined),
+  cases: z.preprocess(emptyToUndefined, z.enum(CASE_FILTERS).optional()).catch(undefined),
 });
 const requestId = z.uuid();
 const replyForm = z.object({ body: z.string().trim().min(1).max(20_000) });
@@ -47,7 +49,8 @@ async function requestPage(c: Context<AppEnv>, id: string) {
   if (!opened) throw notFound();
   const triage = mayTriage(me.roles);
   const users = await listUsers(db);
-  const joinable = triage && !opened.summary.caseId ? await listCases(db, { memberId: me.userId }) : [];
+  const joinable = triage && !opened.summary.caseId ? await listCases(db, { memberId: me.userId }, 'open') : [];
+  const lacking = triage && !opened.summary.caseId ? await colleaguesLackingAccess(db, me.userId, id) : [];
   const names = new Map(users.map((user) => [user.id, user.displayName]));
   const { summary } = opened;
   const assignable = users.filter((user) => user.active && user.roles.some((role) => CASE_ROLES.includes(role)));
@@ -58,6 +61,7 @@ async function requestPage(c: Context<AppEnv>, id: string) {
       <h1>
         {t('triage.request.title')} {shortRef(id)}
       </h1>
+      {opened.content?.ok && <ContactWarning t={t} answer={opened.content.value.contactShared} />}
       {notice && (
         <p class="ok" role="status">
           {notice}
@@ -85,10 +89,17 @@ async function requestPage(c: Context<AppEnv>, id: string) {
       )}
       <h2>{t('triage.conversation')}</h2>
       <Conversation t={t} lang={lang} messages={opened.messages} names={names} />
-      <ReplyForm t={t} staff={me} action={`${base}/reply`} />
+      {summary.caseId ? (
+        // The person's safety answers moved into the case: answers are written where they are shown.
+        <p>
+          {t('triage.request.answerInCase')} <a href={`/staff/cases/${summary.caseId}`}>{t('cases.open')}</a>
+        </p>
+      ) : (
+        <ReplyForm t={t} staff={me} action={`${base}/reply`} />
+      )}
       {triage && summary.status !== 'erased' && <StatusForm t={t} staff={me} action={`${base}/status`} status={summary.status} />}
       {triage && !summary.caseId && (
-        <ShareForm t={t} staff={me} action={`${base}/share`} colleagues={otherCoordinators(users, me.userId)} all={false} />
+        <ShareForm t={t} staff={me} action={`${base}/share`} colleagues={lacking} all={false} />
       )}
       {joinable.length > 0 && (
         <form method="post" action={`${base}/join`} class="card">
@@ -115,7 +126,7 @@ async function requestPage(c: Context<AppEnv>, id: string) {
           <select id="assignee" name="assignee" required>
             {assignable.map((user) => (
               <option value={user.id} selected={user.id === me.userId}>
-                {user.displayName}
+                {neutralise(user.displayName)}
               </option>
             ))}
           </select>
@@ -128,18 +139,14 @@ async function requestPage(c: Context<AppEnv>, id: string) {
   );
 }
 
-function otherCoordinators(users: Awaited<ReturnType<typeof listUsers>>, me: string) {
-  return users.filter((user) => user.active && user.id !== me && user.roles.includes('coordinator'));
-}
-
 export function registerTriage(app: App): void {
   route(app, 'GET', '/staff', staff('any'), async (c) => {
     const me = staffOf(c);
     if (!mayTriage(me.roles)) return c.redirect('/staff/cases', 303);
     const query = inboxQuery.parse(c.req.query());
-    const filter = { ...query, status: query.status ?? ('open' as const) };
+    const filter = { ...query, status: query.status ?? ('open' as const), cases: query.cases ?? ('without' as const) };
     const db = dbOf(c);
-    const [requests, counts, users] = await Promise.all([listInbox(db, filter), queueCounts(db), listUsers(db)]);
+    const [requests, counts, lacking] = await Promise.all([listInbox(db, filter), queueCounts(db), colleaguesLackingAccess(db, me.userId)]);
     const t = c.get('t');
     const shared = sharedCount.parse(c.req.query('shared'));
     return staffPage(c,
@@ -151,7 +158,7 @@ export function registerTriage(app: App): void {
           </p>
         )}
         <InboxPage t={t} lang={c.get('lang')} requests={requests} counts={counts} filter={filter} />
-        <ShareForm t={t} staff={me} action="/staff/requests/share" colleagues={otherCoordinators(users, me.userId)} all />
+        <ShareForm t={t} staff={me} action="/staff/requests/share" colleagues={lacking} all />
       </>,
     );
   });

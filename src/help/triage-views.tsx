@@ -2,8 +2,10 @@ import type { Translate } from '../i18n/index.ts';
 import { LANGUAGES, LANGUAGE_NAMES, formatDateTime, type Lang } from '../i18n/index.ts';
 import type { StaffSession } from '../web/context.ts';
 import { Csrf } from '../web/layout.tsx';
+import { TableRegion } from '../web/table-region.tsx';
+import { PublicBlock, PublicText, neutralise } from '../web/public-text.tsx';
 import { COUNTRIES, NEEDS, REQUEST_STATUSES, countryName } from './needs.ts';
-import type { InboxFilter, OpenedRequest, QueueCounts, RequestSummary } from './triage.ts';
+import { CASE_FILTERS, type ColleagueLacking, type InboxFilter, type OpenedRequest, type QueueCounts, type RequestSummary } from './triage.ts';
 import type { RequestContent } from './content.ts';
 
 type Props = { t: Translate; lang: Lang };
@@ -48,15 +50,11 @@ export function InboxPage({ t, lang, requests, counts, filter }: Props & { reque
     <>
       <h1>{t('triage.title')}</h1>
       <p class="counts" role="status">
-        <span>
-          <strong data-count="urgent">{counts.urgent}</strong> {t('triage.counts.urgent')}
-        </span>
-        <span>
-          <strong data-count="new">{counts.new}</strong> {t('triage.counts.new')}
-        </span>
-        <span>
-          <strong data-count="waiting">{counts.waiting}</strong> {t('triage.counts.waiting')}
-        </span>
+        {(['urgent', 'new', 'waiting'] as const).map((kind) => (
+          <span>
+            <strong data-count={kind}>{counts[kind]}</strong> {t(`triage.counts.${kind}`, { count: counts[kind] })}
+          </span>
+        ))}
       </p>
       <form method="get" action="/staff" class="filters" aria-label={t('triage.filter')}>
         <Select
@@ -69,6 +67,13 @@ export function InboxPage({ t, lang, requests, counts, filter }: Props & { reque
         <Select name="need" label={t('triage.filter.need')} value={filter.need} any={t('triage.filter.any')} options={NEEDS.map((n) => [n, t(`help.need.${n}`)])} />
         <Select name="language" label={t('triage.filter.language')} value={filter.language} any={t('triage.filter.any')} options={LANGUAGES.map((l) => [l, LANGUAGE_NAMES[l]])} />
         <Select name="country" label={t('triage.filter.country')} value={filter.country} any={t('triage.filter.any')} options={COUNTRIES.map((c) => [c, countryName(lang, c)])} />
+        <Select
+          name="cases"
+          label={t('triage.filter.cases')}
+          value={filter.cases === 'without' ? '' : filter.cases}
+          any={t('triage.filter.cases.without')}
+          options={CASE_FILTERS.filter((f) => f !== 'without').map((f) => [f, t(`triage.filter.cases.${f}`)])}
+        />
         <button type="submit" class="secondary">
           {t('triage.filter.apply')}
         </button>
@@ -76,7 +81,7 @@ export function InboxPage({ t, lang, requests, counts, filter }: Props & { reque
       {requests.length === 0 ? (
         <p>{t('triage.empty')}</p>
       ) : (
-        <div class="table-wrap">
+        <TableRegion label={t('triage.title')}>
           <table>
             <thead>
               <tr>
@@ -101,21 +106,50 @@ export function InboxPage({ t, lang, requests, counts, filter }: Props & { reque
                   </td>
                   <td>{request.country ? countryName(lang, request.country) : t('triage.unknownCountry')}</td>
                   <td>{request.language?.toUpperCase() ?? '—'}</td>
-                  <td>{t(`triage.status.${request.status}`)}</td>
+                  <td>
+                    {t(`triage.status.${request.status}`)}
+                    {request.caseId && (
+                      <>
+                        {' '}
+                        <span class="tag" data-became-case>
+                          {t('triage.tag.case')}
+                        </span>
+                      </>
+                    )}
+                  </td>
                   <td>{request.waitingSince ? waited(t, request.waitingSince) : <span class="meta">{t('triage.answered')}</span>}</td>
                 </tr>
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       )}
     </>
   );
 }
 
 const CONTENT_FIELDS = ['city', 'otherNeed', 'contact', 'contactShared', 'safeTimes', 'codeWord', 'story'] as const;
+const BLOCK_FIELDS: readonly string[] = ['story', 'otherNeed'];
 
-/** The person's details as a definition list; used for requests and for cases. */
+/** Everything a person wrote goes through PublicText/PublicBlock (isolated, direction controls shown). */
+export function PersonText({ text, block }: { text: string; block: boolean }) {
+  return block ? <PublicBlock text={text} /> : <PublicText text={text} />;
+}
+
+/**
+ * The person's answer to "is your phone shared or checked by others?", as a warning at the top of
+ * the page, above every way to reach them. "Not sure" is treated as a warning too.
+ */
+export function ContactWarning({ t, answer }: { t: Translate; answer: 'no' | 'yes' | 'unsure' | undefined }) {
+  if (answer !== 'yes' && answer !== 'unsure') return null;
+  return (
+    <p class="notice contact-warning" data-contact-shared={answer}>
+      <strong class="tag warn">{t(`triage.contactShared.badge.${answer}`)}</strong> {t(`triage.contactShared.advice.${answer}`)}
+    </p>
+  );
+}
+
+/** The person's details as a definition list. */
 export function ContentFacts({ t, content }: { t: Translate; content: RequestContent }) {
   const shown = CONTENT_FIELDS.filter((field) => content[field]);
   if (shown.length === 0) return null;
@@ -124,11 +158,19 @@ export function ContentFacts({ t, content }: { t: Translate; content: RequestCon
       {shown.map((field) => (
         <>
           <dt>{t(`triage.field.${field}`)}</dt>
-          <dd data-field={field}>{field === 'contactShared' ? t(`help.contactShared.${content.contactShared!}`) : content[field]}</dd>
+          <dd data-field={field}>
+            {field === 'contactShared' ? t(`help.contactShared.${content.contactShared!}`) : <PersonText text={content[field]!} block={BLOCK_FIELDS.includes(field)} />}
+          </dd>
         </>
       ))}
     </dl>
   );
+}
+
+/** A colleague's name: chosen by the colleague, so isolated like anything else typed in. */
+export function StaffName({ names, id }: { names: Map<string, string>; id: string }) {
+  const name = names.get(id);
+  return name ? <PublicText text={name} /> : <>—</>;
 }
 
 export function Conversation({ t, lang, messages, names }: Props & { messages: OpenedRequest['messages']; names: Map<string, string> }) {
@@ -138,10 +180,9 @@ export function Conversation({ t, lang, messages, names }: Props & { messages: O
       {messages.map((message) => (
         <li class={message.author === 'staff' ? 'staff-msg' : ''}>
           <span class="meta">
-            {message.staffUserId ? (names.get(message.staffUserId) ?? '—') : t('triage.person')} · {formatDateTime(lang, message.at)}
+            {message.staffUserId ? <StaffName names={names} id={message.staffUserId} /> : t('triage.person')} · {formatDateTime(lang, message.at)}
           </span>
-          <br />
-          {message.body ?? <em class="error">{t('triage.unverified')}</em>}
+          {message.body !== null ? <PublicBlock text={message.body} /> : <p class="error">{t('triage.unverified')}</p>}
         </li>
       ))}
     </ul>
@@ -185,20 +226,32 @@ export function StatusForm({ t, staff, action, status }: { t: Translate; staff: 
   );
 }
 
-/** Shares one request, or every open one the holder can read, with a coordinator who joined later. */
-export function ShareForm({ t, staff, action, colleagues, all }: { t: Translate; staff: StaffSession; action: string; colleagues: { id: string; displayName: string }[]; all: boolean }) {
+/**
+ * Shares one request, or every open one the holder can read, with a coordinator who joined later.
+ * It names who lacks access (and to how many requests), and is not shown when nobody does.
+ */
+export function ShareForm({ t, staff, action, colleagues, all }: { t: Translate; staff: StaffSession; action: string; colleagues: ColleagueLacking[]; all: boolean }) {
   if (colleagues.length === 0) return null;
   return (
-    <form method="post" action={action} class="card">
+    <form method="post" action={action} class="card" data-share>
       <Csrf staff={staff} />
       <h2>{t('triage.share')}</h2>
       <p class="hint">{t('triage.share.hint')}</p>
+      <p>{all ? t('triage.share.lacking') : t('triage.share.lackingThis')}</p>
+      <ul>
+        {colleagues.map((colleague) => (
+          <li data-lacking={colleague.id}>
+            <PublicText text={colleague.displayName} />
+            {all && <> · {t('triage.share.missing', { count: colleague.missing })}</>}
+          </li>
+        ))}
+      </ul>
       <div class="filters">
         <label>
           {t('triage.share.colleague')}
           <select name="user">
-            {colleagues.map((user) => (
-              <option value={user.id}>{user.displayName}</option>
+            {colleagues.map((colleague) => (
+              <option value={colleague.id}>{neutralise(colleague.displayName)}</option>
             ))}
           </select>
         </label>

@@ -1,8 +1,8 @@
 import type { Db, Queryable } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
 import type { Principal } from '../crypto/principals.ts';
-import { grantVault, hasGrant, openVaultAsUser, rotateVault, type KeyHolder, type Opened, type Vault } from '../crypto/vaults.ts';
-import { findUserById, isConfirmedCoordinator, userPrincipal } from '../auth/users.ts';
+import { grantVault, hasGrant, openVaultAsUser, rotateVault, userHolders, type KeyHolder, type Opened, type Vault } from '../crypto/vaults.ts';
+import { confirmedCoordinators, findUserById, isConfirmedCoordinator, userPrincipal } from '../auth/users.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { requestContentField, requestContentSchema, type RequestContent } from './content.ts';
 import { addMessage, listMessages, type Message } from './conversation.ts';
@@ -52,11 +52,18 @@ function toSummary(row: SummaryRow): RequestSummary {
   };
 }
 
-export type InboxFilter = { status?: RequestStatus | 'open'; need?: Need; language?: Lang; country?: string };
+/** Requests that became cases belong to their case's team: the inbox leaves them out unless asked. */
+export const CASE_FILTERS = ['without', 'only', 'all'] as const;
+export type CaseFilter = (typeof CASE_FILTERS)[number];
+
+export type InboxFilter = { status?: RequestStatus | 'open'; need?: Need; language?: Lang; country?: string; cases?: CaseFilter };
+
+/** Still being triaged: not closed or referred, and not (yet) a case. */
+const OPEN_FOR_TRIAGE = "case_id is null and status in ('new', 'triage', 'accepted')";
 
 /**
  * The triage queue: urgent first, then whoever has waited longest. "open" (the default) means
- * every request not yet closed or referred.
+ * every request not yet closed or referred; requests that became cases are left out by default.
  */
 export async function listInbox(db: Queryable, filter: InboxFilter, limit = 200): Promise<RequestSummary[]> {
   const where: string[] = [];
@@ -64,6 +71,9 @@ export async function listInbox(db: Queryable, filter: InboxFilter, limit = 200)
   const status = filter.status ?? 'open';
   if (status === 'open') where.push("status in ('new', 'triage', 'accepted')");
   else where.push(`status = $${params.push(status)}`);
+  const cases = filter.cases ?? 'without';
+  if (cases === 'without') where.push('case_id is null');
+  if (cases === 'only') where.push('case_id is not null');
   if (filter.need) where.push(`$${params.push(filter.need)} = any(needs)`);
   if (filter.language) where.push(`language = $${params.push(filter.language)}`);
   if (filter.country) where.push(`country = $${params.push(filter.country)}`);
@@ -77,12 +87,13 @@ export async function listInbox(db: Queryable, filter: InboxFilter, limit = 200)
 
 export type QueueCounts = { new: number; waiting: number; urgent: number };
 
+/** The counts above the inbox, over the same requests as its default view. */
 export async function queueCounts(db: Queryable): Promise<QueueCounts> {
   const [row] = await db.query<QueueCounts>(
     `select count(*) filter (where status = 'new')::int as new,
-            count(*) filter (where waiting_since is not null and status in ('new','triage','accepted'))::int as waiting,
-            count(*) filter (where urgent and status in ('new','triage','accepted'))::int as urgent
-     from help_requests`,
+            count(*) filter (where waiting_since is not null)::int as waiting,
+            count(*) filter (where urgent)::int as urgent
+     from help_requests where ${OPEN_FOR_TRIAGE}`,
   );
   return row ?? { new: 0, waiting: 0, urgent: 0 };
 }
@@ -133,6 +144,16 @@ export async function lockRequest(tx: Queryable, requestId: string): Promise<voi
 export async function requestsOfCase(tx: Queryable, caseId: string): Promise<RequestSummary[]> {
   const rows = await tx.query<SummaryRow>(`select ${SUMMARY} from help_requests where case_id = $1 order by created_at`, [caseId]);
   return rows.map(toSummary);
+}
+
+/** The cases (of those named) whose person wrote last and waits for an answer: plain metadata, for case lists. */
+export async function casesWaitingForAnswer(tx: Queryable, caseIds: string[]): Promise<Set<string>> {
+  if (caseIds.length === 0) return new Set();
+  const rows = await tx.query<{ case_id: string }>(
+    'select distinct case_id from help_requests where case_id = any($1::uuid[]) and waiting_since is not null',
+    [caseIds],
+  );
+  return new Set(rows.map((row) => row.case_id));
 }
 
 /** Changing the status needs the same grant as reading the request. */
@@ -193,6 +214,35 @@ export async function withdrawConversation(tx: Queryable, holder: KeyHolder, req
 }
 
 /**
+ * The requests a coordinator may give a colleague (or just the one named): those still in triage.
+ * Requests that became cases belong to their case's team and are never shared here.
+ */
+async function shareableRequests(tx: Queryable, onlyRequestId?: string): Promise<{ vault_id: string }[]> {
+  return tx.query<{ vault_id: string }>(
+    `select vault_id from help_requests where ${OPEN_FOR_TRIAGE} and ($1::uuid is null or id = $1::uuid) order by created_at`,
+    [onlyRequestId ?? null],
+  );
+}
+
+export type ColleagueLacking = { id: string; displayName: string; missing: number };
+
+/**
+ * The confirmed coordinators (the holder aside) who cannot read some of the requests the holder
+ * could share with them, and how many: what the "give a colleague access" box offers. It reads
+ * who holds which key and opens nothing.
+ */
+export async function colleaguesLackingAccess(db: Queryable, holderUserId: string, onlyRequestId?: string): Promise<ColleagueLacking[]> {
+  const vaultIds = (await shareableRequests(db, onlyRequestId)).map((row) => row.vault_id);
+  const holders = await userHolders(db, vaultIds);
+  const mine = vaultIds.filter((id) => holders.get(id)?.has(holderUserId));
+  if (mine.length === 0) return [];
+  return (await confirmedCoordinators(db))
+    .filter((user) => user.id !== holderUserId)
+    .map((user) => ({ id: user.id, displayName: user.displayName, missing: mine.filter((id) => !holders.get(id)?.has(user.id)).length }))
+    .filter((colleague) => colleague.missing > 0);
+}
+
+/**
  * Requests are sealed to the coordinators of the day they arrive; a coordinator who joins later
  * is given access by a colleague who holds it. Answers how many requests were shared: the open
  * ones the holder can open and the colleague cannot yet (or just the one named).
@@ -201,12 +251,7 @@ export async function shareRequests(db: Db, holder: KeyHolder, colleagueId: stri
   return db.transaction(async (tx) => {
     const colleague = await findUserById(tx, colleagueId);
     if (!colleague?.active || !(await isConfirmedCoordinator(tx, colleague.id))) return 0;
-    // Requests that became cases belong to their case team: only open requests are shared here.
-    const rows = await tx.query<{ vault_id: string }>(
-      `select vault_id from help_requests
-       where case_id is null and status in ('new', 'triage') and ($1::uuid is null or id = $1::uuid) order by created_at`,
-      [onlyRequestId ?? null],
-    );
+    const rows = await shareableRequests(tx, onlyRequestId);
     let shared = 0;
     for (const row of rows) {
       // Only what the holder can open, and only once: hasGrant spares an audited decryption.

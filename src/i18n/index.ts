@@ -7,7 +7,7 @@ import { auditMessages } from '../audit/messages.ts';
 import type { Lang } from './lang.ts';
 
 export * from './lang.ts';
-export { plural, formatDateTime } from './format.ts';
+export { plural, formatDateTime, relativeTime } from './format.ts';
 
 const catalogues = {
   en: { ...webMessages.en, ...helpMessages.en, ...triageMessages.en, ...authMessages.en, ...casesMessages.en, ...auditMessages.en },

@@ -4,11 +4,13 @@ import { compress } from 'hono/compress';
 import { isLang, pickLanguage, translator } from '../i18n/index.ts';
 import type { App, AppEnv, Deps } from './context.ts';
 import { AppError, isUniqueViolation } from './errors.ts';
+import { KeyDerivationsBusy } from '../crypto/kdf-queue.ts';
 import { securityHeaders } from './headers.ts';
 import { PublicLayout, renderPage, staffPage } from './layout.tsx';
 import { registerStatic } from './static.ts';
 import { machine, route } from './route.ts';
 import { registerHelp } from '../help/routes.tsx';
+import { longFormBodyBytes } from '../help/help-form.ts';
 import { registerAuth } from '../auth/routes.tsx';
 import { registerCases } from '../cases/routes.tsx';
 
@@ -29,13 +31,14 @@ export function createApp(deps: Deps): App {
   });
   app.use(securityHeaders);
   app.use(compress());
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError('payload_too_large');
-      },
-    }),
+  // The public forms that take a long story get a limit sized for it; everything else stays small.
+  const tooLarge = () => {
+    throw new AppError('payload_too_large');
+  };
+  // GET and HEAD carry no body, and merely asking for one makes the Node adapter build a full
+  // Request: a third of the cost of serving a pre-rendered page.
+  app.use((c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : bodyLimit({ maxSize: longFormBodyBytes(c.req.method, c.req.path) ?? MAX_BODY_BYTES, onError: tooLarge })(c, next),
   );
 
   registerStatic(app);
@@ -50,6 +53,8 @@ export function createApp(deps: Deps): App {
   app.notFound((c) => renderError(c, new AppError('not_found')));
   app.onError((error, c) => {
     if (error instanceof AppError) return renderError(c, error);
+    // The bounded key-derivation queue is full: the server stays up and says when to come back.
+    if (error instanceof KeyDerivationsBusy) return renderError(c, new AppError('busy', error.retryAfterSeconds));
     // Two people acting on one record at once: the database kept its invariant, and the loser
     // is told to try again rather than shown a failure of ours.
     if (isUniqueViolation(error)) {
@@ -71,6 +76,7 @@ function renderError(c: Parameters<Parameters<App['onError']>[0]>[1], error: App
   const lang = c.get('lang');
   const message = error ? t(`web.error.${error.code}`) : t('web.error.internal');
   const status = error ? error.status : 500;
+  if (error?.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds));
   // Machines get a stable code, not a page.
   if (c.req.path.startsWith('/api/')) return c.json({ error: error ? error.code : 'internal' }, status);
   const body = (

@@ -2,13 +2,26 @@ import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { isIP } from 'node:net';
 import type { AppEnv } from './context.ts';
+import { torCircuitOf } from './arrival.ts';
 
 /**
- * The caller's address as a rate-limit key, for in-memory rate limits only: it is never stored or
- * logged. Behind a reverse proxy (TRUST_PROXY=true) the proxy's X-Forwarded-For names the caller.
+ * Whom a request counts as for the per-client rate limits (help requests, wrong receipts, login
+ * attempts): in-memory keys only, never stored or logged.
+ *
+ * - Through the onion listener: the Tor circuit (every Tor user arrives from Tor's own local
+ *   address, so an address would make one budget for all of them, which one abuser could spend).
+ *   X-Forwarded-For is never read there: it would let a caller pick a fresh budget.
+ * - Otherwise: the caller's address (behind a reverse proxy with TRUST_PROXY=true, the last
+ *   X-Forwarded-For entry), an IPv6 address by its /64.
+ *
+ * The two never share a key, so neither kind of visitor can spend the other's budget.
  */
 export function clientAddress(c: Context<AppEnv>): string {
-  return rateLimitKey(rawAddress(c));
+  const circuit = torCircuitOf(c);
+  if (circuit !== undefined) return `tor-circuit:${circuit}`;
+  const key = rateLimitKey(rawAddress(c));
+  // Not an address ("unknown", or text a misconfigured proxy passed on) cannot pose as a circuit.
+  return key.startsWith('tor-circuit:') ? `clearnet:${key}` : key;
 }
 
 function rawAddress(c: Context<AppEnv>): string {
@@ -45,7 +58,7 @@ export function rateLimitKey(address: string): string {
 }
 
 /** The eight 16-bit groups of a valid IPv6 address, "::" expanded and a dotted IPv4 tail converted. */
-function ipv6Groups(address: string): number[] {
+export function ipv6Groups(address: string): number[] {
   let text = address;
   const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
   if (dotted) {

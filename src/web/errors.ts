@@ -1,7 +1,7 @@
 /** The closed set of errors a request can end in; each has a stable code and a translated message. */
-export type ErrorCode = 'not_found' | 'bad_request' | 'unauthorized' | 'forbidden' | 'conflict' | 'rate_limited' | 'payload_too_large';
+export type ErrorCode = 'not_found' | 'bad_request' | 'unauthorized' | 'forbidden' | 'conflict' | 'rate_limited' | 'payload_too_large' | 'busy';
 
-const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 429> = {
+const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 429 | 503> = {
   not_found: 404,
   bad_request: 400,
   unauthorized: 401,
@@ -9,10 +9,16 @@ const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 429> = {
   conflict: 409,
   rate_limited: 429,
   payload_too_large: 413,
+  // The server is saturated (the key-derivation queue is full): come back in Retry-After seconds.
+  busy: 503,
 };
 
 export class AppError extends Error {
-  constructor(readonly code: ErrorCode) {
+  constructor(
+    readonly code: ErrorCode,
+    /** Sent as Retry-After: when trying again may succeed. */
+    readonly retryAfterSeconds?: number,
+  ) {
     super(code);
   }
   get status() {

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './context.ts';
+import { torCircuitOf } from './arrival.ts';
 
 const CSP = [
   "default-src 'self'",
@@ -28,6 +29,12 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   headers.set('Cross-Origin-Opener-Policy', 'same-origin');
   headers.set('Cross-Origin-Resource-Policy', 'same-origin');
   headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
-  if (c.get('deps').config.tls) headers.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
+  const { config } = c.get('deps');
+  if (config.tls) headers.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
+  // Tor Browser offers the onion service to people who reach the ordinary address (over https).
+  if (config.onion && torCircuitOf(c) === undefined) {
+    const url = new URL(c.req.url);
+    headers.set('Onion-Location', `http://${config.onion.address}${url.pathname}${url.search}`);
+  }
   if (!headers.has('Cache-Control')) headers.set('Cache-Control', 'no-store');
 };

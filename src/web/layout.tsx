@@ -5,15 +5,24 @@ import type { AppEnv, StaffSession } from './context.ts';
 import { assetUrl } from './static.ts';
 
 /** Renders a full page: hono/jsx escapes every value, and we add the doctype it leaves out. */
-export type PageStatus = 200 | 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500;
+export type PageStatus = 200 | 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 503;
 
 export function renderPage(c: Context<AppEnv>, page: Child, status: PageStatus = 200) {
-  return c.html(`<!DOCTYPE html>${String(page)}`, status);
+  return c.html(documentHtml(page), status);
 }
 
-/** A staff page: the signed-in colleague's navigation, or none on the way in. */
-export function staffPage(c: Context<AppEnv>, title: string, body: Child, status: PageStatus = 200) {
-  return renderPage(c, <StaffLayout lang={c.get('lang')} t={c.get('t')} title={title} staff={c.get('staff')}>{body}</StaffLayout>, status);
+/** A whole page as HTML; also what src/web/prerendered.ts keeps, so both give the same bytes. */
+export function documentHtml(page: Child): string {
+  return `<!DOCTYPE html>${String(page)}`;
+}
+
+/**
+ * A staff page: the signed-in colleague's navigation, or none on the way in. `languages: false`
+ * leaves out the language switch, for a page that cannot be shown again once left (the recovery
+ * shares).
+ */
+export function staffPage(c: Context<AppEnv>, title: string, body: Child, status: PageStatus = 200, options: { languages?: boolean } = {}) {
+  return renderPage(c, <StaffLayout lang={c.get('lang')} t={c.get('t')} title={title} staff={c.get('staff')} languages={options.languages}>{body}</StaffLayout>, status);
 }
 
 function Head(props: { title: string }) {
@@ -84,6 +93,7 @@ type StaffProps = {
   t: Translate;
   title: string;
   staff: StaffSession | undefined;
+  languages?: boolean;
   children: Child;
 };
 
@@ -137,7 +147,7 @@ export function StaffLayout(props: StaffProps) {
         </header>
         <main id="main">{props.children}</main>
         <footer class="foot">
-          <StaffLanguages t={t} lang={props.lang} staff={staff} />
+          {props.languages !== false && <StaffLanguages t={t} lang={props.lang} staff={staff} />}
         </footer>
       </body>
     </html>

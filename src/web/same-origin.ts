@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { AppError } from './errors.ts';
 import type { AppEnv } from './context.ts';
+import { ownOrigin } from './arrival.ts';
 
 /**
  * Cookie-less CSRF protection: a browser marks a form post from another site with
@@ -10,7 +11,7 @@ import type { AppEnv } from './context.ts';
 export const checkSameOrigin: MiddlewareHandler<AppEnv> = async (c, next) => {
   const site = c.req.header('sec-fetch-site');
   const origin = c.req.header('origin');
-  const ours = c.get('deps').config.publicUrl.origin;
+  const ours = ownOrigin(c);
   const allowed = site ? site === 'same-origin' || site === 'none' : origin === undefined || origin === ours;
   if (!allowed) throw new AppError('forbidden');
   await next();

@@ -184,6 +184,11 @@ describe('the audit log', () => {
     // ...and its count and head, to be kept somewhere else.
     assertShows(intact, en('auth.audit.head', { count: verdict.entries, n: verdict.head!.seq }), 'the audit page');
     assertShows(intact, verdict.head!.hash, 'the audit page');
+    // On a phone the table scrolls sideways: a keyboard must reach it, and a screen reader name it.
+    const wrapper = /<div\b([^>]*)>\s*<table\b/.exec(intact.html)?.[1] ?? '';
+    assert.match(wrapper, /\btabindex="0"/, 'the table\'s scrolling box takes focus');
+    assert.match(wrapper, /\brole="region"/, 'it is a region');
+    assert.ok(wrapper.includes(`aria-label="${en('auth.audit.table')}"`), `it is named: ${wrapper}`);
     // This last test tampers for real: the page must now say so.
     await t.db.query("update audit_events set detail = '{}' where seq = 2");
     const broken = await adminBrowser.get('/staff/audit');

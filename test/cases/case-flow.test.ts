@@ -56,6 +56,8 @@ after(() => t?.close());
 const partsOf = (page: Page) => /data-parts="([^"]*)"/.exec(page.html)?.[1];
 /** One part's notes on the case page. */
 const partSection = (page: Page, part: string) => new RegExp(`<section data-part="${part}">([\\s\\S]*?)</section>`).exec(page.html)?.[1] ?? '';
+/** One list (mine or all) of the cases page. */
+const listSection = (page: Page, list: string) => new RegExp(`<section data-list="${list}">([\\s\\S]*?)</section>`).exec(page.html)?.[1] ?? '';
 const caseRows = (page: Page) => [...page.html.matchAll(/<tr data-case="([0-9a-f-]{36})">([\s\S]*?)<\/tr>/g)].map(([, id, row]) => ({ id: id!, row: row! }));
 
 describe('making a case from a request', () => {
@@ -253,14 +255,44 @@ describe('working on the case', () => {
     assert.equal(await countRows(t.db, 'case_members', 'user_id = $1', [psychologist.id]), 0);
   });
 
-  test('the caseworker closes and reopens the case; a lawyer on it cannot', async () => {
-    assert.equal((await lawyer.staffPost(`${casePath}/status`, { status: 'closed' })).status, 404);
-    const closed = await caseworker.staffPost(`${casePath}/status`, { status: 'closed' });
+  test('closing asks for a ticked box: without it nothing changes; a lawyer on the case cannot close it', async () => {
+    const page = await caseworker.get(casePath);
+    const form = /<form[^>]*data-close-case[^>]*>([\s\S]*?)<\/form>/.exec(page.html)?.[1] ?? '';
+    assert.match(form, /<input[^>]*type="checkbox"[^>]*name="confirm"[^>]*required/, 'the close form has a required confirmation box');
+    assertShows(form, en('cases.close.confirm'), 'the close form');
+
+    const unconfirmed = await caseworker.staffPost(`${casePath}/status`, { status: 'closed' });
+    assert.equal(unconfirmed.location, `${casePath}?done=confirm`);
+    assertShows(await caseworker.get(unconfirmed.location!), en('cases.close.unconfirmed'), 'the case page after an unconfirmed close');
+    const [row] = await t.db.query<{ status: string }>('select status from cases where id = $1', [caseId]);
+    assert.equal(row?.status, 'open', 'an unconfirmed close changes nothing');
+    assert.equal(await countRows(t.db, 'audit_events', "kind = 'case.status_changed' and subject_id = $1", [caseId]), 0);
+
+    assert.equal((await lawyer.staffPost(`${casePath}/status`, { status: 'closed', confirm: 'yes' })).status, 404);
+    assert.equal((await lawyer.staffPost(`${casePath}/status`, { status: 'closed' })).status, 404, 'no hint for someone who may not close it');
+    assert.equal((await new Browser(t).post(`${casePath}/status`, { status: 'closed', confirm: 'yes' })).status, 403);
+  });
+
+  test('a closed case leaves the open lists and is found among the closed ones, then reopens', async () => {
+    const closed = await caseworker.staffPost(`${casePath}/status`, { status: 'closed', confirm: 'yes' });
     assert.equal(closed.location, `${casePath}?done=closed`);
     const [row] = await t.db.query<{ status: string }>('select status from cases where id = $1', [caseId]);
     assert.equal(row?.status, 'closed');
     assertShows(await caseworker.get(casePath), en('cases.reopen'), 'the closed case page');
+
+    const listed = async (browser: Browser, status: string, list: string) => {
+      const page = await browser.get(`/staff/cases?status=${status}`);
+      return caseRows({ ...page, html: listSection(page, list) }).map((r) => r.id);
+    };
+    assert.ok(!(await listed(caseworker, 'open', 'mine')).includes(caseId), 'not among the caseworker\'s open cases');
+    assert.ok((await listed(caseworker, 'closed', 'mine')).includes(caseId), 'among the caseworker\'s closed cases');
+    assert.ok(!(await listed(coordinator, 'open', 'all')).includes(caseId), 'not among all open cases');
+    assert.ok((await listed(coordinator, 'closed', 'all')).includes(caseId), 'among all closed cases');
+    assert.ok(!caseRows(await caseworker.get('/staff/cases')).some((r) => r.id === caseId), 'the default list shows open cases');
+    assert.ok(!(await caseworker.get('/staff/cases?status=closed')).html.includes('data-list="all"'), 'only coordinators see every case');
+
     assert.equal((await caseworker.staffPost(`${casePath}/status`, { status: 'open' })).location, `${casePath}?done=reopened`);
+    assert.ok((await listed(caseworker, 'open', 'mine')).includes(caseId), 'back among the open cases');
     assert.equal(await countRows(t.db, 'audit_events', "kind = 'case.status_changed' and subject_id = $1", [caseId]), 2);
   });
 });

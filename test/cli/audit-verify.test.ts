@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { appendAudit, verifyAudit } from '../../src/audit/log.ts';
 import { describeAnchor, describeVerdict, parseAnchor } from '../../src/cli/audit-verify.ts';
@@ -9,7 +7,7 @@ import { createStaffUser } from '../../src/cli/user-create.ts';
 import { useInstanceSecret } from '../../src/crypto/instance-secret.ts';
 import type { Db } from '../../src/db/client.ts';
 import { openDatabase } from '../../src/db/open.ts';
-import { initialised, useResources } from './helpers.ts';
+import { initialised, runBeside, useResources } from './helpers.ts';
 
 const resources = useResources();
 const HEAD = /^audit log intact: (\d+) entries, head #(\d+) ([0-9a-f]{64})$/m;
@@ -60,23 +58,6 @@ test('a head kept earlier reads back, and tells a kept entry from a missing or c
   assert.match(describeAnchor({ seq: 12, hash }, null).line, /entry #12 is missing: the log was cut/);
 });
 
-type Run = { code: number | null; stdout: string; stderr: string };
-
-function beside(args: string[], env: Record<string, string>): Promise<Run> {
-  const bin = fileURLToPath(new URL('../../bin/beside.mjs', import.meta.url));
-  const base = { ...process.env };
-  delete base.DATABASE_URL;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 /**
  * The database the command will open, and the environment that points it there: a data folder
  * (embedded; the command runs while this process has it closed, since only one process may open
@@ -115,14 +96,14 @@ test('`beside audit verify` prints the count and head; with --since it notices a
   });
   const env = { ...target.env, BESIDE_INSTANCE_SECRET: secret.toString('hex') };
 
-  const first = await beside(['audit', 'verify'], env);
+  const first = await runBeside(['audit', 'verify'], env);
   assert.equal(first.code, 0, first.stderr);
   const [, count, seq, hash] = HEAD.exec(first.stdout) ?? [];
   assert.deepEqual([count, seq, hash], ['5', '5', expected.hash]);
 
   // A head that is no longer there (chain.test.ts cuts a real tail and compares heads; here it
   // is the command's option, output and exit code that matter).
-  const cut = await beside(['audit', 'verify', '--since', `6:${hash}`], env);
+  const cut = await runBeside(['audit', 'verify', '--since', `6:${hash}`], env);
   assert.equal(cut.code, 1, cut.stderr);
   assert.match(cut.stdout, HEAD);
   assert.match(cut.stdout, /^entry #6 is missing: the log was cut since that head was kept$/m);

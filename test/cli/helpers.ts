@@ -1,8 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { after } from 'node:test';
 import type { Db } from '../../src/db/client.ts';
+import { beside } from '../../src/cli/beside.ts';
 import { initInstance } from '../../src/cli/init.ts';
 import { openTestDb } from '../support/db.ts';
 
@@ -33,6 +35,27 @@ export function useResources() {
       return folder;
     },
   };
+}
+
+export type Run = { code: number | null; stdout: string; stderr: string };
+
+/**
+ * `beside ARGS` run in this process, as bin/beside.mjs runs it in its own: with only the given
+ * environment, stdin a pipe (no terminal) holding `input`, and stdout and stderr kept apart. (The
+ * binary itself is tested in command-line.test.ts.) A command puts its installation's instance
+ * secret to use in this process, as it does in its own: a test db opened before the command
+ * would not match it afterwards, so open them after.
+ */
+export async function runBeside(args: string[], env: Record<string, string> = {}, input = ''): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await beside(args, {
+    env,
+    stdin: Readable.from([input]),
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  });
+  return { code, stdout, stderr };
 }
 
 export type Installation = { adminId: string; shares: string[]; threshold: number };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { newReceipt, normaliseReceipt } from '../../src/help/receipt.ts';
+import { newReceipt, normaliseReceipt, receiptDigits, receiptGroups } from '../../src/help/receipt.ts';
 
 test('a receipt is 20 digits in five groups of four: more than 64 bits', () => {
   const receipt = newReceipt();
@@ -19,7 +19,7 @@ test('receipts do not repeat and every digit position varies', () => {
   }
 });
 
-test('normaliseReceipt accepts what a person types on a phone', () => {
+test('normaliseReceipt accepts what a person types on a phone: any separator, full-width digits', () => {
   const canonical = '0123-4567-8901-2345-6789';
   for (const typed of [
     canonical,
@@ -30,6 +30,9 @@ test('normaliseReceipt accepts what a person types on a phone', () => {
     '0123.4567.8901.2345.6789',
     '0123/4567_8901-2345 6789',
     '01 23 45 67 89 01 23 45 67 89',
+    '0123+4567+8901+2345+6789',
+    '０１２３ ４５６７ ８９０１ ２３４５ ６７８９',
+    '0123・4567・8901・2345・6789',
   ]) {
     assert.equal(normaliseReceipt(typed), canonical, JSON.stringify(typed));
   }
@@ -42,10 +45,14 @@ test('normaliseReceipt refuses anything that is not 20 digits', () => {
     '0123-4567-8901-2345-67890',
     '0123-4567-8901-2345-678a',
     'O123-4567-8901-2345-6789',
-    '0123+4567+8901+2345+6789',
     '٠١٢٣-٤٥٦٧-٨٩٠١-٢٣٤٥-٦٧٨٩',
     "0123-4567-8901-2345-6789' or '1'='1",
   ]) {
     assert.equal(normaliseReceipt(typed), null, JSON.stringify(typed));
   }
+});
+
+test('receiptGroups cuts a receipt into the groups shown one by one', () => {
+  assert.deepEqual(receiptGroups('0123-4567-8901-2345-6789'), ['0123', '4567', '8901', '2345', '6789']);
+  assert.equal(receiptDigits('０１２３-45 67'), '01234567');
 });

@@ -1,12 +1,27 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { LANGUAGES, allCatalogues, pickLanguage, plural } from '../../src/i18n/index.ts';
+import { LANGUAGES, allCatalogues, pickLanguage, plural, type Lang } from '../../src/i18n/index.ts';
 
-/** Values for every parameter any message takes; a message that ignores one is fine. */
-const SAMPLE = { name: 'Анна Test', threshold: 2, count: 3, n: 1, hours: 5, minutes: 7 };
+/** Values for the parameters most messages take; any other parameter gets a value of its own. */
+const KNOWN: Record<string, string | number> = { name: 'Анна Test', threshold: 2, count: 3, n: 1, hours: 5, minutes: 7 };
+const invented = new Map<string, number>();
 
-function render(message: unknown): string {
-  return typeof message === 'function' ? String((message as (values: unknown) => unknown)(SAMPLE)) : String(message);
+/**
+ * Answers every parameter, so that a message added with a new parameter is still rendered. Each
+ * name keeps one value in every language: a language that reads `v.hour` where English reads
+ * `v.hours` shows another number, and the "uses them in every language" test notices.
+ */
+const SAMPLE = new Proxy(KNOWN, {
+  get(known, property) {
+    if (typeof property !== 'string') return undefined;
+    if (property in known) return known[property];
+    if (!invented.has(property)) invented.set(property, 101 + invented.size);
+    return invented.get(property);
+  },
+});
+
+function render(message: unknown, values: object = SAMPLE): string {
+  return typeof message === 'function' ? String((message as (values: unknown) => unknown)(values)) : String(message);
 }
 
 describe('message catalogues', () => {
@@ -47,6 +62,93 @@ describe('message catalogues', () => {
       .map(([key, message]) => [key, render(message)] as const)
       .filter(([, text]) => !/[а-яё]/i.test(text) && !names.has(text));
     assert.deepEqual(untranslated, []);
+  });
+});
+
+/**
+ * Where a number meets a noun, the noun takes the form the number asks for: «1 запись, 2 записи,
+ * 5 записей, 21 запись», "1 entry, 2 entries". Every message that takes values is rendered with
+ * these counts given to every parameter; with the digits taken out, what is left shows which
+ * form was chosen.
+ */
+const COUNTS = [1, 2, 5, 11, 21, 22] as const;
+
+/**
+ * Messages whose words rightly stay the same whatever the number: in every language (the key) or
+ * in one ("nl:key"). Each entry says why; a message that is not here must inflect.
+ */
+const NOT_COUNTS: Record<string, string> = {
+  'staff.nav.logout': 'the value is a colleague\'s name',
+  'auth.coordinators.done': 'the value is a colleague\'s name',
+  'auth.shares.share': 'a share\'s number on its sheet ("Share 3"), not how many there are',
+  'triage.waited': 'abbreviated units (ч, мин; h, min; u, min) do not inflect',
+  'nl:help.sent.next': 'Dutch "uur" stays singular after a number ("binnen 2 uur")',
+  'nl:status.none': 'Dutch "uur" stays singular after a number ("binnen 2 uur")',
+};
+
+/** Values that answer the count for any parameter, so the test need not know their names. */
+function everyParameter(count: number): object {
+  return new Proxy({}, { get: (_, property) => (typeof property === 'string' ? count : undefined) });
+}
+
+/** The message as rendered with the count, digits taken out: what is left is the form chosen. */
+function formFor(message: unknown, count: number): string {
+  return render(message, everyParameter(count)).replace(/[\d\u00a0\u202f]/g, '');
+}
+
+/** The words around the first place the count shows, for a failure a person can read. */
+function around(text: string, count: number): string {
+  const at = Math.max(0, text.indexOf(String(count)));
+  return `…${text.slice(Math.max(0, at - 20), at + 25)}…`;
+}
+
+/** What is wrong with the forms one message chooses in one language, or nothing. */
+function pluralProblem(lang: Lang, key: string, message: unknown): string | undefined {
+  let forms: Record<number, string>;
+  try {
+    forms = Object.fromEntries(COUNTS.map((count) => [count, formFor(message, count)]));
+  } catch (error) {
+    return `cannot be rendered with a number (${String(error)}): if its values are not counts, list it in NOT_COUNTS`;
+  }
+  const same = (a: number, b: number) => forms[a] === forms[b];
+  const shown = () => [1, 2, 5].map((count) => around(render(message, everyParameter(count)), count)).join(' | ');
+  const inflects = COUNTS.some((count) => forms[count] !== forms[1]);
+  if (!inflects && (key in NOT_COUNTS || `${lang}:${key}` in NOT_COUNTS)) return undefined;
+  if (!inflects) return `does not change with the number: ${shown()}`;
+  if (lang === 'ru') {
+    const right = same(1, 21) && same(2, 22) && same(5, 11) && !same(1, 2) && !same(1, 5) && !same(2, 5);
+    return right ? undefined : `needs one (1, 21), few (2, 22) and many (5, 11): ${shown()}`;
+  }
+  const right = !same(1, 2) && COUNTS.every((count) => count === 1 || same(count, 2));
+  return right ? undefined : `needs one form for 1 and another for 2, 5, 11, 21, 22: ${shown()}`;
+}
+
+describe('counts in every language', () => {
+  const catalogues = allCatalogues();
+
+  test('where a number meets a noun, the noun has the form the number asks for (1, 2, 5, 11, 21, 22)', () => {
+    const problems: string[] = [];
+    for (const lang of LANGUAGES) {
+      for (const [key, message] of Object.entries(catalogues[lang])) {
+        if (typeof message !== 'function') continue;
+        const problem = pluralProblem(lang, key, message);
+        if (problem) problems.push(`${lang} ${key} ${problem}`);
+      }
+    }
+    assert.ok(problems.length === 0, `messages with the wrong plural forms:\n${problems.join('\n')}`);
+  });
+
+  test('the check itself notices a missing form, and the lists name only messages that exist', () => {
+    const missingMany = (v: { count: number }) => plural('ru', v.count, { one: 'Эти # часть', other: 'Эти # части' });
+    const rightRussian = (v: { count: number }) => plural('ru', v.count, { one: '# запись', few: '# записи', many: '# записей', other: '# записи' });
+    const fixedEnglish = (v: { count: number }) => `Shared ${v.count} request(s).`;
+    assert.ok(pluralProblem('ru', 'example', missingMany), '«Эти 5 части» is caught');
+    assert.ok(pluralProblem('en', 'example', fixedEnglish), '"request(s)" is caught');
+    assert.equal(pluralProblem('ru', 'example', rightRussian), undefined, 'the right forms pass');
+    for (const entry of Object.keys(NOT_COUNTS)) {
+      const key = entry.replace(/^(ru|en|nl):/, '');
+      assert.ok(key in catalogues.en, `${key} is still a message`);
+    }
   });
 });
 

@@ -37,7 +37,7 @@ before(async () => {
   publicPages.push(['form with errors', await person.post('/ru/help', { story: 'no needs chosen' })]);
   publicPages.push(['status page', await personPost(person, 'ru', { action: 'open', receipt: submitted.receipt })]);
   publicPages.push(['unknown receipt', await personPost(person, 'ru', { action: 'open', receipt: '0000-0000-0000-0000-0000' })]);
-  publicPages.push(['too large', await person.post('/ru/help', { needs: 'other', story: 'x'.repeat(70_000) })]);
+  publicPages.push(['too large', await person.post('/ru/help', { needs: 'other', story: 'x'.repeat(400_000) })]); // past the help form's body limit (src/help/help-form.ts)
 
   htmlPages.push(...publicPages.filter(([, page]) => page.headers.get('content-type')?.startsWith('text/html')));
   htmlPages.push(['GET /staff/login', await new Browser(t).get('/staff/login')]);
@@ -92,6 +92,10 @@ describe('security headers', () => {
       assert.equal(page.headers.get('x-content-type-options'), 'nosniff', name);
       assert.equal(page.headers.get('x-frame-options'), 'DENY', name);
     }
+  });
+
+  test('no Onion-Location when no onion address is configured (test/web/onion.test.ts covers the configured case)', () => {
+    for (const [name, page] of [...htmlPages, ...assets]) assert.equal(page.headers.get('onion-location'), null, name);
   });
 
   test('HTML is never cached; our versioned assets are', () => {

@@ -8,6 +8,7 @@ import { grantVault, openVaultAs } from '../../src/crypto/vaults.ts';
 import { instanceKeys } from '../../src/crypto/instance.ts';
 import { RECOVERY_REF } from '../../src/crypto/principals.ts';
 import { findUserById, userPrincipal } from '../../src/auth/users.ts';
+import { inviteUser } from '../../src/auth/invites.ts';
 import { machine, PUBLIC, route, routesOf, staff, type Access, type RouteRecord } from '../../src/web/route.ts';
 import type { AppEnv } from '../../src/web/context.ts';
 import { AppError } from '../../src/web/errors.ts';
@@ -37,7 +38,7 @@ let t: TestApp;
 let holder: StaffUser;
 let users: Map<Role, StaffUser>;
 const hidden = { request: '', case: '', requestVault: '', caseVaults: [] as string[] };
-const shared = { request: '', case: '', user: '', coordinator: '' };
+const shared = { request: '', case: '', user: '', coordinator: '', invite: '' };
 
 async function makeCase(coordinator: Browser, requestId: string, assignee: StaffUser): Promise<string> {
   const made = await coordinator.staffPost(`/staff/requests/${requestId}/case`, { assignee: assignee.id });
@@ -106,6 +107,8 @@ before(async () => {
   consumed.joinRequest = (await submitHelp(t, 'ru', { needs: ['legal'], story: 'to join the shared case' })).requestId;
   shared.user = (await createStaff(t.db, { login: 'matrix-leaving', roles: ['editor'] })).id;
   shared.coordinator = (await createStaff(t.db, { login: 'matrix-waiting', roles: ['coordinator'], confirmed: false })).id;
+  await inviteUser(t.db, instance.admin.id, ['editor'], 'matrix invitee');
+  shared.invite = (await t.db.query<{ id: string }>('select id from invites'))[0]!.id;
 
   const [requestVault] = await t.db.query<{ vault_id: string }>('select vault_id from help_requests where id = $1', [hidden.request]);
   hidden.requestVault = requestVault!.vault_id;
@@ -137,6 +140,9 @@ function bodyFor(route: RouteRecord): Fields {
     '/staff/language': { language: 'en' },
     '/staff/users/invite': { roles: 'editor' },
     '/staff/users/:id/deactivate': {},
+    // Revoking an invitation already revoked answers success, so every caller gets the same.
+    '/staff/users/invites/:id/revoke': {},
+    '/staff/recovery-shares': { share: ['0000-0000', '0000-0000', '0000-0000'], stored: 'yes' },
     '/staff/coordinators/:id/confirm': {},
     '/staff/requests/:id/reply': { body: 'route matrix reply' },
     '/staff/requests/:id/status': { status: 'triage' },
@@ -171,6 +177,7 @@ function addressOf(route: RouteRecord, target: Target): string {
       if (route.path === '/staff/requests/:id/join') return target === 'hidden' ? hidden.request : consumed.joinRequest;
       if (route.path.startsWith('/staff/requests/')) return target === 'hidden' ? hidden.request : shared.request;
       if (route.path.startsWith('/staff/cases/')) return target === 'hidden' ? hidden.case : shared.case;
+      if (route.path.startsWith('/staff/users/invites/')) return target === 'hidden' ? randomUUID() : shared.invite;
       if (route.path.startsWith('/staff/users/')) return target === 'hidden' ? randomUUID() : shared.user;
       if (route.path.startsWith('/staff/coordinators/')) return target === 'hidden' ? randomUUID() : shared.coordinator;
     }
@@ -347,6 +354,7 @@ describe('every route with every role', () => {
     assert.ok((await countRows(t.db, 'messages', 'request_id = $1', [shared.request])) >= 4, 'the four case roles replied');
     assert.ok((await countRows(t.db, 'case_notes', 'case_id = $1', [shared.case])) >= 4, 'the four case roles wrote notes');
     assert.equal(await countRows(t.db, 'users', 'id = $1 and not active', [shared.user]), 1, 'the administrator deactivated');
+    assert.equal(await countRows(t.db, 'invites', 'id = $1 and revoked_at is not null', [shared.invite]), 1, 'the administrator revoked the invitation');
     assert.equal(await countRows(t.db, 'users', 'id = $1 and coordinator_confirmed_at is not null', [shared.coordinator]), 1, 'the coordinator confirmed');
   });
 });

@@ -4,6 +4,7 @@ import type { Db } from '../../src/db/client.ts';
 import { createApp } from '../../src/web/app.tsx';
 import type { App } from '../../src/web/context.ts';
 import { RateLimiter } from '../../src/web/rate-limit.ts';
+import { limitKeyDerivations } from '../../src/crypto/kdf-queue.ts';
 import { initialise } from '../../src/auth/initialise.ts';
 import type { Role } from '../../src/auth/roles.ts';
 import { currentTotp, newTotpSecret, saveTotpSecret } from '../../src/auth/totp.ts';
@@ -27,11 +28,19 @@ export type TestApp = { app: App; db: Db; config: Config; limits: RateLimiter; c
  * real deployment. Without it every request of a file would share one rate-limit bucket
  * ("unknown": app.request has no socket) and unrelated tests would throttle each other.
  */
-const BASE_ENV = { NODE_ENV: 'test', PUBLIC_URL: 'http://beside.test', TRUST_PROXY: 'true' };
+const BASE_ENV = {
+  NODE_ENV: 'test',
+  PUBLIC_URL: 'http://beside.test',
+  TRUST_PROXY: 'true',
+  // Tests that fire many requests at once test concurrency, not load shedding: the queue of key
+  // derivations lets them all wait (test/web/kdf-queue.test.ts tests the bound).
+  KDF_QUEUE_LENGTH: '10000',
+};
 
 export async function startTestApp(overrides: Record<string, string> = {}, options: { db?: Db } = {}): Promise<TestApp> {
   const db = options.db ?? (await openTestDb());
   const config = loadConfig({ ...BASE_ENV, ...overrides });
+  limitKeyDerivations(config.kdf); // as src/main.ts does at start
   const limits = new RateLimiter();
   return { app: createApp({ config, db, limits }), db, config, limits, close: () => db.close() };
 }
@@ -146,7 +155,9 @@ export async function submitHelp(from: TestApp | Browser, lang: Lang, fields: He
 
 /** The receipt shown in the `data-receipt` element of the answer page. */
 export function receiptOf(html: string): string | undefined {
-  return /<[^>]*\bdata-receipt\b[^>]*>\s*([^<]*?)\s*</.exec(html)?.[1];
+  // The groups sit in elements of their own (so none breaks across lines): read the text.
+  const inner = /<[^>]*\bdata-receipt\b[^>]*>([\s\S]*?)<\/p>/.exec(html)?.[1];
+  return inner?.replace(/<[^>]*>/g, '').trim() || undefined;
 }
 
 /** The person's status page: open it, write, hide or erase, with the receipt as typed. */

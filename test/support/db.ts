@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
 import { fromPglite, openServer, type Db } from '../../src/db/client.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { hasInstanceSecret, useInstanceSecret } from '../../src/crypto/instance-secret.ts';
 import { adoptInstanceSecret } from '../../src/crypto/instance.ts';
+import { admin, checkTemplateName, embeddedTemplate, templateDump, TEMPLATE_DB_ENV, TEMPLATE_FILE_ENV } from './db-template.ts';
 
 // Every test database of this process is checked against one instance secret, as one
 // installation's processes share theirs.
@@ -22,33 +22,38 @@ export async function openTestDb(): Promise<Db> {
   return url ? openServerTestDb(url) : openEmbeddedTestDb();
 }
 
-// initdb is what makes a fresh PGlite slow (≈2.5 s), not our migrations. So each test process
-// builds one migrated template, keeps only its data-dir dump and closes it (an open template
-// would keep the process alive); every test db then starts from that dump. PGlite's clone()
-// does the same but dumps again on every call and needs the template to stay open.
+// initdb is what makes a fresh PGlite slow (≈2.5 s), not our migrations. So every test db starts
+// from a migrated data-dir dump: the one scripts/run-tests.mjs built for the whole run, or, when
+// a file runs alone (or the migrations changed since), one this process builds. PGlite's clone()
+// would dump again on every call.
 let template: Promise<Blob> | undefined;
 
 async function openEmbeddedTestDb(): Promise<Db> {
-  template ??= makeTemplate().catch((error: unknown) => {
+  template ??= loadTemplate().catch((error: unknown) => {
     template = undefined;
     throw error;
   });
-  return fromPglite(await PGlite.create({ loadDataDir: await template }));
+  const db = fromPglite(await PGlite.create({ loadDataDir: await template }));
+  try {
+    await prepare(db);
+    return db;
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
 }
 
-async function makeTemplate(): Promise<Blob> {
-  const client = await PGlite.create();
-  try {
-    await prepare(fromPglite(client));
-    return await client.dumpDataDir('none');
-  } finally {
-    await client.close();
-  }
+async function loadTemplate(): Promise<Blob> {
+  const file = process.env[TEMPLATE_FILE_ENV];
+  return (file ? await templateDump(file) : null) ?? embeddedTemplate();
 }
 
 async function openServerTestDb(url: string): Promise<Db> {
   const name = `beside_t_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await admin(url, `create database ${name}`);
+  // A copy of the run's migrated template when there is one; copies may run at once, as nothing
+  // stays connected to the template (test/support/db-template.ts).
+  const copied = process.env[TEMPLATE_DB_ENV];
+  await admin(url, copied ? `create database ${name} template ${checkTemplateName(copied)}` : `create database ${name}`);
   const target = new URL(url);
   target.pathname = `/${name}`;
   let db: Db | undefined;
@@ -73,18 +78,12 @@ async function openServerTestDb(url: string): Promise<Db> {
   };
 }
 
-/** Migrated, and set up with this process's instance secret, as `npm start` would leave it. */
+/**
+ * Migrated (a no-op on a template that is up to date), and set up with this process's instance
+ * secret, as `npm start` would leave it. The template holds no instance row, so each test db
+ * gets its own receipt salt here, as each installation does.
+ */
 async function prepare(db: Db): Promise<void> {
   await migrate(db);
   await db.transaction((tx) => adoptInstanceSecret(tx));
-}
-
-async function admin(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }

@@ -26,6 +26,19 @@
     var exit = document.querySelector('[data-quick-exit]');
     if (presses.length >= 3 && exit) leave(exit.href);
   });
-  // Copy buttons only make sense with JavaScript, so they start hidden.
-  document.querySelectorAll('[data-copy]').forEach(function (button) { button.hidden = false; });
+  // Copy buttons, and the promise that Escape leaves, only hold with JavaScript: they start hidden.
+  if (navigator.clipboard) document.querySelectorAll('[data-copy]').forEach(function (button) { button.hidden = false; });
+  document.querySelectorAll('[data-js-only]').forEach(function (element) { element.hidden = false; });
+  // The recovery shares: a print button, and a warning before leaving the page unconfirmed,
+  // since nothing can show the shares again.
+  document.querySelectorAll('[data-print]').forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener('click', function () { window.print(); });
+  });
+  var keep = document.querySelector('[data-keep-until-sent]');
+  if (keep) {
+    var warn = function (event) { event.preventDefault(); event.returnValue = ''; };
+    window.addEventListener('beforeunload', warn);
+    keep.addEventListener('submit', function () { window.removeEventListener('beforeunload', warn); });
+  }
 })();

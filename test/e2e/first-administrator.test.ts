@@ -1,0 +1,112 @@
+/**
+ * The first administrator sets Beside up in Chromium and gets the recovery shares: printed, each
+ * share comes out on a sheet of its own; with JavaScript, leaving the page before confirming
+ * asks first, and the confirmation leads on to the login without asking.
+ *
+ * Beside runs in this process on the embedded database in a temporary folder.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { loadConfig } from '../../src/config.ts';
+import { start } from '../../src/main.ts';
+import type { Db } from '../../src/db/client.ts';
+import { issueSetupToken } from '../../src/auth/initialise.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const PAGE_TIMEOUT_MS = 15_000;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** How many pages a PDF has: Chromium writes one `/Type /Page` object per page. */
+function pdfPages(pdf: Buffer): number {
+  return pdf.toString('latin1').match(/\/Type\s*\/Page(?![a-zA-Z])/g)?.length ?? 0;
+}
+
+describe('the first administrator in a browser', () => {
+  let tmp = '';
+  let base = '';
+  let server: { db: Db; close: () => Promise<void> } | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+
+  before(async () => {
+    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
+    tmp = await mkdtemp(join(tmpdir(), 'beside-e2e-admin-'));
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    server = await start(loadConfig({ NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: join(tmp, 'data'), ORG_NAME: 'Rainbow Shelter Test' }));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  });
+
+  after(async () => {
+    try {
+      await browser?.close();
+      if (server) await Promise.race([server.close(), delay(10_000, undefined, { ref: false })]);
+    } finally {
+      if (tmp) await rm(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('sets up Beside and is shown the recovery shares', async () => {
+    const token = await issueSetupToken(server!.db);
+    assert.ok(token, 'a new installation has a setup link');
+    const context = await browser!.newContext({ locale: 'en-GB' });
+    context.setDefaultTimeout(PAGE_TIMEOUT_MS);
+    page = await context.newPage();
+    await page.goto(`${base}/staff/setup/${token}?lang=en`);
+    await page.fill('#login', 'first');
+    await page.fill('#displayName', 'First Administrator');
+    await page.fill('#password', 'the first administrator passphrase');
+    await page.click('main form button[type="submit"]');
+    await page.locator('[data-share]').first().waitFor();
+    assert.equal(await page.locator('[data-share]').count(), 3, 'three shares');
+    assert.ok(await page.locator('[data-print]').isVisible(), 'with JavaScript, a print button');
+  });
+
+  it('prints each share on a sheet of its own, and nothing else', async () => {
+    const pdf = await page.pdf({ format: 'A4' });
+    assert.equal(pdfPages(pdf), 3, 'three sheets for three shares');
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.locator('main form').isVisible(), false, 'the confirmation form is not printed');
+    assert.equal(await page.locator('main h1').isVisible(), false, 'nor the page heading');
+    assert.equal(await page.locator('.share-sheet').nth(2).isVisible(), true, 'the sheets are');
+    await page.emulateMedia({ media: 'screen' });
+  });
+
+  it('asks before the page is left unconfirmed, and not once the shares are confirmed', async () => {
+    // Chromium asks only on a page the person has interacted with.
+    await page.click('main h1');
+    const asked = new Promise<string>((resolve) => page.once('dialog', (dialog) => void dialog.dismiss().then(() => resolve(dialog.type()))));
+    await page.close({ runBeforeUnload: true });
+    assert.equal(await asked, 'beforeunload', 'leaving asks first');
+    assert.equal(page.isClosed(), false, 'and staying keeps the shares');
+
+    let askedAgain = false;
+    page.on('dialog', (dialog) => {
+      askedAgain = true;
+      void dialog.accept();
+    });
+    await page.check('#stored');
+    await page.click('main form button[type="submit"]');
+    await page.waitForURL((url) => url.pathname === '/staff/login');
+    assert.equal(askedAgain, false, 'the confirmation leads on without asking');
+  });
+});

@@ -1,0 +1,106 @@
+// The migrated database every test database starts from, built once per run by
+// scripts/run-tests.mjs (`node --import tsx test/support/db-template.ts create|drop WHERE`) and
+// found by test/support/db.ts through the environment. initdb and the migrations then run once
+// per run instead of once per test file.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { fromPglite, openServer } from '../../src/db/client.ts';
+import { migrate } from '../../src/db/migrate.ts';
+
+/** Embedded: the path of a PGlite data-dir dump. */
+export const TEMPLATE_FILE_ENV = 'BESIDE_TEST_TEMPLATE_FILE';
+/** With TEST_DATABASE_URL: the name of a migrated database on that server, copied by `create database … template`. */
+export const TEMPLATE_DB_ENV = 'BESIDE_TEST_TEMPLATE_DB';
+
+/**
+ * Our names only: a template's name is written into SQL. beside_tpl_ tells a run's template from
+ * the per-test beside_t_ databases.
+ */
+export function checkTemplateName(name: string): string {
+  if (!/^beside_tpl_[a-z0-9_]{1,40}$/.test(name)) throw new Error(`Not a test template database name: ${name}`);
+  return name;
+}
+
+const migrations = fileURLToPath(new URL('../../src/db/migrations/', import.meta.url));
+
+/**
+ * What the migrations say now. A dump made before a migration file was edited would still list it
+ * as applied, so migrate() would skip it: such a dump is not used (templateDump).
+ */
+function migrationsFingerprint(): string {
+  const hash = createHash('sha256');
+  for (const name of readdirSync(migrations).filter((file) => file.endsWith('.sql')).sort()) hash.update(`${name}\0`).update(readFileSync(migrations + name)).update('\0');
+  return hash.digest('hex');
+}
+
+/** The run's dump at `file`, or null when it was made from other migrations than the ones here now. */
+export async function templateDump(file: string): Promise<Blob | null> {
+  const made = await readFile(`${file}.migrations`, 'utf8').catch(() => '');
+  return made === migrationsFingerprint() ? new Blob([await readFile(file)]) : null;
+}
+
+/**
+ * A migrated PGlite, as a data-dir dump. It holds no instance row and no instance secret: each
+ * test database adopts its own process's secret (test/support/db.ts), so one template serves
+ * every test process and every secret.
+ */
+export async function embeddedTemplate(): Promise<Blob> {
+  const client = await PGlite.create();
+  try {
+    await migrate(fromPglite(client));
+    return await client.dumpDataDir('none');
+  } finally {
+    // An open PGlite keeps the process alive.
+    await client.close();
+  }
+}
+
+/** Creates and migrates the template database on the server; nothing stays connected to it, so it can be copied. */
+export async function createServerTemplate(url: string, name: string): Promise<void> {
+  await admin(url, `create database ${checkTemplateName(name)}`);
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  const db = await openServer(target.href);
+  try {
+    await migrate(db);
+  } finally {
+    await db.close();
+  }
+}
+
+export async function dropServerTemplate(url: string, name: string): Promise<void> {
+  await admin(url, `drop database if exists ${checkTemplateName(name)} with (force)`);
+}
+
+/** Runs one statement through the URL's own database (create and drop database cannot run in the target). */
+export async function admin(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function script(action: string | undefined, where: string | undefined): Promise<void> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!where || (action !== 'create' && action !== 'drop')) throw new Error('Usage: db-template.ts create|drop FILE-or-DATABASE');
+  if (!url) {
+    if (action === 'create') {
+      const fingerprint = migrationsFingerprint();
+      await writeFile(where, new Uint8Array(await (await embeddedTemplate()).arrayBuffer()));
+      await writeFile(`${where}.migrations`, fingerprint);
+    }
+    return; // the runner removes its folder itself
+  }
+  await (action === 'create' ? createServerTemplate(url, where) : dropServerTemplate(url, where));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await script(process.argv[2], process.argv[3]);
+}
