@@ -3,8 +3,10 @@ import type { Country } from './needs.ts';
 /**
  * Whom to call in an emergency in the countries people most often write from. Where one number
  * reaches every service it is `any`; where it does not (or 112 is not reliably answered), the
- * police and ambulance numbers. Checked against each country's official emergency services;
- * correct one line at a time, never from memory.
+ * police and ambulance numbers. Written from the numbers these countries publish as widely
+ * known; they were not checked against each country's official source when written (the build
+ * machine has no internet), so have a partner organisation in each country confirm its line, and
+ * correct one line at a time.
  */
 export type EmergencyNumbers = { any: string } | { police: string; ambulance: string };
 

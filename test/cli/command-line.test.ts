@@ -39,8 +39,8 @@ test('the beside binary answers a usage error with 2, on stderr', async () => {
 });
 
 test("the beside binary refuses the test suite's cheap key derivation in production", async () => {
-  // Tests lower the argon2id cost of new staff keys and password hashes (BESIDE_TEST_CHEAP_KDF=1);
-  // a server or command that kept it would make every stolen hash cheap to guess.
+  // Tests lower the argon2id cost of new staff keys (BESIDE_TEST_CHEAP_KDF=1); a server or a
+  // command that kept it would make the passwords behind every new key cheap to guess.
   const refused = await spawnBeside(['--help'], { env: { NODE_ENV: 'production', BESIDE_TEST_CHEAP_KDF: '1' } });
   assert.notEqual(refused.code, 0);
   assert.match(refused.stderr, /BESIDE_TEST_CHEAP_KDF is for the test suite only/);
