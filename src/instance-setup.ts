@@ -1,10 +1,13 @@
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import { openDatabase } from './db/open.ts';
-import { adoptInstanceSecret, compareInstanceSecret } from './crypto/instance.ts';
+import { adoptInstanceSecret, compareInstanceSecret, recordEntitlementTags } from './crypto/instance.ts';
 import { createInstanceSecretFile, readInstanceSecret, secretFilePath, SECRET_ENV, useInstanceSecret } from './crypto/instance-secret.ts';
 import { tagUntaggedUserKeys } from './auth/users.ts';
-import { rekeyLegacyAuditChain } from './audit/log.ts';
+import { tagUntaggedUsers } from './auth/user-entitlements.ts';
+import { tagUntaggedMembers } from './cases/case-members.ts';
+import { appendAudit, rekeyLegacyAuditChain } from './audit/log.ts';
+import type { Queryable } from './db/client.ts';
 
 export class InstanceSecretError extends Error {}
 
@@ -44,6 +47,16 @@ async function prepareInstanceSecret(db: Db, dataDir: string, env: Record<string
   useInstanceSecret(secret);
   const check = await db.transaction((tx) => compareInstanceSecret(tx));
   if (check === 'matches') return;
+  if (check === 'untagged') {
+    // The first start of this version on an installation that had its secret before: its roles,
+    // confirmations and case teams are tagged now, once: the newer check is recorded with them, so
+    // no later start tags anything, whatever tags a database writer blanks. Keys are not re-tagged.
+    await db.transaction(async (tx) => {
+      await tagUntaggedEntitlements(tx);
+      await recordEntitlementTags(tx);
+    });
+    return;
+  }
   if (check === 'differs') {
     throw new InstanceSecretError('The configured instance secret is not the one this database was set up with. Nothing was changed.');
   }
@@ -55,10 +68,18 @@ async function prepareInstanceSecret(db: Db, dataDir: string, env: Record<string
   }
   await db.transaction(async (tx) => {
     await tagUntaggedUserKeys(tx);
+    await tagUntaggedEntitlements(tx);
     await adoptInstanceSecret(tx);
   });
   // Only here, when the secret is first adopted: later, a plain chain would be a forgery to refuse.
   const rekey = await rekeyLegacyAuditChain(db);
   if (rekey.outcome === 'rekeyed') console.log(`[beside] the audit log's ${rekey.entries} entries are now keyed with the instance secret.`);
   if (rekey.outcome === 'refused') console.error(`[beside] WARNING: ${rekey.message}`);
+}
+
+/** Trust on first use for roles, confirmations and team rows (auth/user-entitlements.ts says why). */
+async function tagUntaggedEntitlements(tx: Queryable): Promise<void> {
+  const users = await tagUntaggedUsers(tx);
+  const members = await tagUntaggedMembers(tx);
+  if (users + members > 0) await appendAudit(tx, null, { kind: 'entitlement.adopted', users, members });
 }

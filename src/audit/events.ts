@@ -20,6 +20,8 @@ export type AuditEvent =
   | { kind: 'vault.rotated'; vaultId: string; fields: number }
   | { kind: 'vault.shredded'; vaultId: string; fields: number }
   | { kind: 'key.rejected'; principalKind: string; principalRef: string }
+  | { kind: 'entitlement.rejected'; userId: string; onCase: string | null }
+  | { kind: 'entitlement.adopted'; users: number; members: number }
   | { kind: 'case.member_removed'; caseId: string; userId: string }
   | { kind: 'case.request_joined'; caseId: string; requestId: string }
   | { kind: 'request.received'; requestId: string; urgent: boolean }
@@ -55,6 +57,8 @@ const KINDS: Record<AuditKind, true> = {
   'vault.rotated': true,
   'vault.shredded': true,
   'key.rejected': true,
+  'entitlement.rejected': true,
+  'entitlement.adopted': true,
   'case.member_removed': true,
   'case.request_joined': true,
   'request.received': true,

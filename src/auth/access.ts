@@ -5,7 +5,7 @@ import { AppError, notFound } from '../web/errors.ts';
 import { translator } from '../i18n/index.ts';
 import type { Role } from './roles.ts';
 import { resumeSession, type Session } from './sessions.ts';
-import { findUserById } from './users.ts';
+import { verifiedUser } from './users.ts';
 import { clearSessionCookie, readSessionCookie } from './cookie.ts';
 
 /** The session behind the request's cookie, whatever its stage, or null. */
@@ -26,7 +26,8 @@ function sameToken(a: string, b: string): boolean {
 /**
  * Guards a staff route: a signed-in, fully authenticated user holding one of the roles. Without
  * a session a page asks to log in; with the wrong role the route does not exist for them.
- * Every post must carry the session's CSRF token.
+ * Every post must carry the session's CSRF token. Roles a database writer gave (a row whose
+ * entitlement tag fails) count as none: verifiedUser audits it, and role routes answer "not found".
  */
 export function requireStaff(roles: readonly Role[] | 'any'): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -35,7 +36,7 @@ export function requireStaff(roles: readonly Role[] | 'any'): MiddlewareHandler<
       if (c.req.method === 'GET') return c.redirect(`/staff/login?next=${encodeURIComponent(c.req.path)}`, 303);
       throw new AppError('forbidden');
     }
-    const user = await findUserById(c.get('deps').db, session.userId);
+    const user = await verifiedUser(c.get('deps').db, session.userId, session.userId);
     if (!user || !user.active) throw new AppError('forbidden');
     c.set('lang', user.language);
     c.set('t', translator(user.language));

@@ -8,42 +8,50 @@ import type { Lang } from '../i18n/lang.ts';
 import { appendAudit } from '../audit/log.ts';
 import { dropGrantsOnKeyReset } from '../crypto/vaults.ts';
 import { isRole, type Role } from './roles.ts';
+import { rejectEntitlement, tagUserEntitlement } from '../crypto/entitlements.ts';
+import { lockEntitlement, retagUser, rowIsEntitled, type EntitlementRow } from './user-entitlements.ts';
 
 export type User = {
   id: string;
   login: string;
   displayName: string;
+  /** none when the row's entitlement tag fails: Beside acts on no role a database writer gave */
   roles: Role[];
   language: Lang;
   active: boolean;
+  /** whether roles, activity and confirmation carry the tag Beside gave them (crypto/entitlements.ts) */
+  entitled: boolean;
+  /** an active coordinator a colleague confirmed, with a tag that verifies: new requests are sealed to them */
+  confirmedCoordinator: boolean;
   publicKey: Uint8Array;
   /** the public key's tag under the instance secret: nothing is sealed to a key without it */
   keyTag: Uint8Array;
   totpEnrolled: boolean;
 };
 
-type UserRow = {
-  id: string;
+type UserRow = EntitlementRow & {
   login: string;
   display_name: string;
-  roles: string[];
   language: Lang;
-  active: boolean;
   public_key: Uint8Array;
   public_key_tag: Uint8Array | null;
   totp_secret_sealed: Uint8Array | null;
 };
 
-const COLUMNS = 'id, login, display_name, roles, language, active, public_key, public_key_tag, totp_secret_sealed';
+const COLUMNS =
+  'id, login, display_name, roles, language, active, public_key, public_key_tag, totp_secret_sealed, coordinator_confirmed_by, coordinator_confirmed_at, entitlement_tag';
 
 function toUser(row: UserRow): User {
+  const entitled = rowIsEntitled(row);
   return {
     id: row.id,
     login: row.login,
     displayName: row.display_name,
-    roles: row.roles.filter(isRole),
+    roles: entitled ? row.roles.filter(isRole) : [],
     language: row.language,
     active: row.active,
+    entitled,
+    confirmedCoordinator: entitled && row.active && row.roles.includes('coordinator') && row.coordinator_confirmed_at !== null,
     publicKey: row.public_key,
     keyTag: row.public_key_tag ?? new Uint8Array(0),
     totpEnrolled: row.totp_secret_sealed !== null,
@@ -66,10 +74,11 @@ export type NewUser = { login: string; displayName: string; roles: Role[]; langu
 export async function insertUser(tx: Queryable, input: NewUser): Promise<User> {
   const id = randomUUID();
   const keys = await newUserKeys(id, input.password);
+  const entitlementTag = tagUserEntitlement({ userId: id, roles: input.roles, active: true, confirmedBy: null, confirmedAt: null });
   const [row] = await tx.query<UserRow>(
-    `insert into users (id, login, display_name, roles, language, public_key, public_key_tag, private_key_box, key_salt, key_kdf)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning ${COLUMNS}`,
-    [id, input.login, input.displayName, input.roles, input.language, keys.publicKey, trustNewKey('user', id, keys.publicKey).tag, keys.privateKeyBox, keys.keySalt, keys.kdf],
+    `insert into users (id, login, display_name, roles, language, active, public_key, public_key_tag, private_key_box, key_salt, key_kdf, entitlement_tag)
+     values ($1, $2, $3, $4, $5, true, $6, $7, $8, $9, $10, $11) returning ${COLUMNS}`,
+    [id, input.login, input.displayName, input.roles, input.language, keys.publicKey, trustNewKey('user', id, keys.publicKey).tag, keys.privateKeyBox, keys.keySalt, keys.kdf, entitlementTag],
   );
   return toUser(row!);
 }
@@ -83,16 +92,31 @@ export async function insertUser(tx: Queryable, input: NewUser): Promise<User> {
  */
 export async function resetUserKeys(tx: Queryable, actorUserId: string | null, userId: string, password: string): Promise<number> {
   const keys = await newUserKeys(userId, password);
+  const before = await lockEntitlement(tx, userId);
   await tx.query(
     `update users set public_key = $2, public_key_tag = $3, private_key_box = $4, key_salt = $5, key_kdf = $6,
        totp_secret_sealed = null, totp_last_step = 0, failed_logins = 0, locked_until = null,
        coordinator_confirmed_at = null, coordinator_confirmed_by = null where id = $1`,
     [userId, keys.publicKey, trustNewKey('user', userId, keys.publicKey).tag, keys.privateKeyBox, keys.keySalt, keys.kdf],
   );
+  // The withdrawn confirmation is an entitlement change: tagged anew, unless the row was forged.
+  if (before?.entitled) await retagUser(tx, userId);
   const lost = await dropGrantsOnKeyReset(tx, userId);
   await tx.query('delete from sessions where user_id = $1', [userId]);
   await appendAudit(tx, actorUserId, { kind: 'user.keys_reset', userId });
   return lost;
+}
+
+/**
+ * The one rule for acting on a user's entitlements: the user as stored, and when their tag fails,
+ * an audited refusal and a user without roles or confirmation (User.roles is already empty). Use
+ * it wherever a role or a confirmation decides what is sealed or allowed; actorUserId is whoever
+ * is acting (the user themselves when they sign in).
+ */
+export async function verifiedUser(tx: Queryable, userId: string, actorUserId: string | null): Promise<User | null> {
+  const user = await findUserById(tx, userId);
+  if (user && !user.entitled) await rejectEntitlement(tx, actorUserId, { userId });
+  return user;
 }
 
 export async function findUserById(tx: Queryable, id: string): Promise<User | null> {
@@ -120,7 +144,7 @@ export async function listUsers(tx: Queryable): Promise<User[]> {
 /** Active staff holding a role, with their public keys: who new help requests are sealed to. */
 export async function activeUsersWithRole(tx: Queryable, role: Role): Promise<User[]> {
   const rows = await tx.query<UserRow>(`select ${COLUMNS} from users where active and $1 = any(roles) order by display_name`, [role]);
-  return rows.map(toUser);
+  return rows.map(toUser).filter((user) => user.entitled);
 }
 
 export async function administratorExists(tx: Queryable): Promise<boolean> {
@@ -173,20 +197,19 @@ export async function tagUntaggedUserKeys(tx: Queryable): Promise<number> {
 /**
  * Active coordinators whom a confirmed colleague (or the installation, for the first
  * administrator) has confirmed: who new help requests are sealed to. An unconfirmed coordinator
- * can log in but receives nothing, so an administrator cannot make themselves a reader.
+ * can log in but receives nothing, so an administrator cannot make themselves a reader; a row
+ * whose entitlement tag fails (a confirmation written into the database) is left out and audited.
  */
-export async function confirmedCoordinators(tx: Queryable): Promise<User[]> {
+export async function confirmedCoordinators(tx: Queryable, actorUserId: string | null = null): Promise<User[]> {
   const rows = await tx.query<UserRow>(
     `select ${COLUMNS} from users
      where active and 'coordinator' = any(roles) and coordinator_confirmed_at is not null order by display_name`,
   );
-  return rows.map(toUser);
+  const users = rows.map(toUser);
+  for (const user of users) if (!user.entitled) await rejectEntitlement(tx, actorUserId, { userId: user.id });
+  return users.filter((user) => user.confirmedCoordinator);
 }
 
-export async function isConfirmedCoordinator(tx: Queryable, userId: string): Promise<boolean> {
-  const rows = await tx.query(
-    "select 1 from users where id = $1 and active and 'coordinator' = any(roles) and coordinator_confirmed_at is not null",
-    [userId],
-  );
-  return rows.length > 0;
+export async function isConfirmedCoordinator(tx: Queryable, userId: string, actorUserId: string | null = userId): Promise<boolean> {
+  return (await verifiedUser(tx, userId, actorUserId))?.confirmedCoordinator ?? false;
 }

@@ -1,6 +1,9 @@
 import type { Queryable } from '../db/client.ts';
 import { openVaultAsUser, type KeyHolder, type Vault } from '../crypto/vaults.ts';
-import { CASE_PARTS, isCaseRole, type CasePart, type CaseRole } from './case-roles.ts';
+import { CASE_PARTS, type CasePart, type CaseRole } from './case-roles.ts';
+import { memberRole } from './case-members.ts';
+
+export { memberRole } from './case-members.ts';
 
 export type CaseRow = {
   id: string;
@@ -29,15 +32,11 @@ export function vaultIdOf(row: CaseRow, part: CasePart): string {
 /** A case opened for one member: their role on it and the parts whose vaults they hold. */
 export type CaseAccess = { row: CaseRow; role: CaseRole; vaults: Partial<Record<CasePart, Vault>> };
 
-export async function memberRole(tx: Queryable, caseId: string, userId: string): Promise<CaseRole | null> {
-  const [row] = await tx.query<{ role: string }>('select role from case_members where case_id = $1 and user_id = $2', [caseId, userId]);
-  return row && isCaseRole(row.role) ? row.role : null;
-}
-
 /**
  * Opens a case for a member of its team: every part whose vault they hold (each decryption
  * audited), in one fixed order so two transactions never lock vaults the other way round.
- * Anyone else, or a member who holds no part yet, gets null: the same answer as a missing case.
+ * Anyone else, a member who holds no part yet, or a team row whose tag fails (audited), gets null:
+ * the same answer as a missing case.
  * `lock` holds the case row for the rest of the transaction (for writes to the case itself).
  */
 export async function openCaseAccess(

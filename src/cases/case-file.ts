@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
 import type { KeyHolder, Vault } from '../crypto/vaults.ts';
-import { displayNames, findUserById, userPrincipal } from '../auth/users.ts';
+import { displayNames, userPrincipal, verifiedUser } from '../auth/users.ts';
 import { casesWaitingForAnswer, lockRequest, moveRequestIntoCase, openConversation, requestsOfCase, type OpenedRequest } from '../help/triage.ts';
 import type { Need } from '../help/needs.ts';
 import { CASE_COLUMNS, memberRole, openCaseAccess, vaultIdOf, type CaseAccess, type CaseRow } from './case-access.ts';
@@ -10,6 +10,7 @@ import { CASE_PARTS, managesTeam, partsFor, readsConversation, type CasePart, ty
 import { caseContentField, caseContentSchema, caseNoteField, mergeSafety, noteTextSchema, type CaseContent } from './content.ts';
 import { caseContentFromRequest } from './create-case.ts';
 import { sealPendingGrants, teamOf } from './team.ts';
+import { teamsOf } from './case-members.ts';
 
 export const NEED_STATUSES = ['open', 'in_progress', 'done', 'not_needed'] as const;
 export type NeedStatus = (typeof NEED_STATUSES)[number];
@@ -54,11 +55,9 @@ async function summarise(tx: Queryable, rows: CaseRow[]): Promise<CaseSummary[]>
     'select case_id, need, status from case_needs where case_id = any($1::uuid[]) order by need',
     [ids],
   );
-  const team = await tx.query<{ case_id: string; user_id: string; role: CaseRole }>(
-    'select case_id, user_id, role from case_members where case_id = any($1::uuid[]) order by assigned_at',
-    [ids],
-  );
-  const names = await displayNames(tx, [...new Set(team.map((member) => member.user_id))]);
+  // Only the rows Beside made: a team row a database writer inserted is no member, here either.
+  const team = await teamsOf(tx, ids);
+  const names = await displayNames(tx, [...new Set(team.map((member) => member.userId))]);
   const waiting = await casesWaitingForAnswer(tx, ids);
   return rows.map((row) => ({
     id: row.id,
@@ -71,8 +70,8 @@ async function summarise(tx: Queryable, rows: CaseRow[]): Promise<CaseSummary[]>
     updatedAt: row.updated_at,
     needs: needs.filter((need) => need.case_id === row.id).map(({ need, status }) => ({ need, status })),
     team: team
-      .filter((member) => member.case_id === row.id)
-      .map((member) => ({ userId: member.user_id, displayName: names.get(member.user_id) ?? '—', role: member.role })),
+      .filter((member) => member.caseId === row.id)
+      .map((member) => ({ userId: member.userId, displayName: names.get(member.userId) ?? '—', role: member.role })),
     waiting: waiting.has(row.id),
   }));
 }
@@ -93,7 +92,10 @@ export async function listCases(db: Queryable, scope: { memberId: string } | 'al
            and ($2::text is null or status = $2) order by status, urgent desc, updated_at desc`,
           [scope.memberId, status ?? null],
         );
-  return summarise(db, rows);
+  if (scope === 'all') return summarise(db, rows);
+  // A case is on someone's list only through a team row whose tag verifies.
+  const summaries = await summarise(db, rows);
+  return summaries.filter((summary) => summary.team.some((member) => member.userId === scope.memberId));
 }
 
 type NoteRow = { id: string; case_id: string; part: CasePart; vault_id: string; author_id: string; body: Uint8Array; created_at: Date };
@@ -115,8 +117,12 @@ async function waitingGrants(tx: Queryable, access: CaseAccess): Promise<{ userI
        select 1 from vault_keys k where k.vault_id = p.vault_id and k.principal_kind = 'user' and k.principal_ref = m.user_id::text)`,
     [access.row.id, [...CASE_PARTS], CASE_PARTS.map((part) => vaultIdOf(access.row, part))],
   );
-  const team = new Map((await teamOf(tx, access.row.id)).map((member) => [member.userId, member.role]));
-  return rows.filter((row) => partsFor(team.get(row.user_id)!).includes(row.part)).map((row) => ({ userId: row.user_id, part: row.part }));
+  // sealPendingGrants has just audited any row that fails: read the verified team without a second entry.
+  const team = new Map((await teamsOf(tx, [access.row.id])).map((member) => [member.userId, member.role]));
+  return rows.filter((row) => {
+    const role = team.get(row.user_id);
+    return role !== undefined && partsFor(role).includes(row.part);
+  }).map((row) => ({ userId: row.user_id, part: row.part }));
 }
 
 /**
@@ -239,11 +245,11 @@ export async function joinRequestToCase(db: Db, holder: KeyHolder, requestId: st
     if (!access?.vaults.core || !managesTeam(access.role)) return false;
     const [current] = await tx.query<{ case_id: string | null }>('select case_id from help_requests where id = $1', [requestId]);
     if (current?.case_id === caseId) return (await openConversation(tx, holder, requestId)) !== null; // joined already
-    const team = await teamOf(tx, caseId);
+    const team = await teamOf(tx, caseId, holder.userId);
     const readers = [];
     for (const member of team.filter((m) => readsConversation(m.role))) {
-      const user = await findUserById(tx, member.userId);
-      if (user?.active) readers.push(userPrincipal(user));
+      const user = await verifiedUser(tx, member.userId, holder.userId);
+      if (user?.active && user.entitled) readers.push(userPrincipal(user));
     }
     const moved = await moveRequestIntoCase(tx, holder, requestId, caseId, readers);
     if (!moved) return false;

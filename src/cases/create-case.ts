@@ -4,7 +4,7 @@ import { appendAudit } from '../audit/log.ts';
 import { instanceKeys } from '../crypto/instance.ts';
 import type { Principal } from '../crypto/principals.ts';
 import { createVault, type KeyHolder, type Vault } from '../crypto/vaults.ts';
-import { findUserById, isConfirmedCoordinator, userPrincipal, type User } from '../auth/users.ts';
+import { userPrincipal, verifiedUser, type User } from '../auth/users.ts';
 import { lockRequest, moveRequestIntoCase, openRequest } from '../help/triage.ts';
 import type { RequestContent } from '../help/content.ts';
 import type { Country, Need } from '../help/needs.ts';
@@ -32,13 +32,14 @@ export function caseContentFromRequest(content: RequestContent): CaseContent {
 /**
  * The team a new case starts with: the coordinator who opens it and the colleague who will follow
  * it as caseworker (the same person when a coordinator takes a case themselves). Null when the
- * opener is not a confirmed coordinator or the colleague cannot be a caseworker.
+ * opener is not a confirmed coordinator or the colleague cannot be a caseworker (roles whose
+ * entitlement tag fails count as none).
  */
 async function firstTeam(tx: Queryable, holder: KeyHolder, caseworkerId: string): Promise<Member[] | null> {
-  const opener = await findUserById(tx, holder.userId);
-  if (!opener?.active || !(await isConfirmedCoordinator(tx, opener.id))) return null;
-  const caseworker = caseworkerId === opener.id ? opener : await findUserById(tx, caseworkerId);
-  if (!caseworker?.active) return null;
+  const opener = await verifiedUser(tx, holder.userId, holder.userId);
+  if (!opener?.active || !opener.confirmedCoordinator) return null;
+  const caseworker = caseworkerId === opener.id ? opener : await verifiedUser(tx, caseworkerId, holder.userId);
+  if (!caseworker?.active || !caseworker.entitled) return null;
   const role: CaseRole | undefined = caseRolesFor(caseworker.roles).includes('caseworker') ? 'caseworker' : caseRolesFor(caseworker.roles).includes('coordinator') ? 'coordinator' : undefined;
   if (!role) return null;
   if (caseworker.id === opener.id) return [{ user: opener, role: 'caseworker' }];

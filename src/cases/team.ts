@@ -2,43 +2,38 @@ import type { Db, Queryable } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
 import { instanceKeys } from '../crypto/instance.ts';
 import { grantVault, hasGrant, rekeyEmptyVault, revokeGrant, rotateVault, userHolders, type KeyHolder } from '../crypto/vaults.ts';
-import { findUserById, userPrincipal } from '../auth/users.ts';
+import { verifiedUser, userPrincipal } from '../auth/users.ts';
 import { onDeactivation } from '../auth/deactivation-hooks.ts';
 import { requestsOfCase, shareConversation, withdrawConversation } from '../help/triage.ts';
 import { openCaseAccess, vaultIdOf, type CaseAccess } from './case-access.ts';
 import { CASE_PARTS, caseRolesFor, managesTeam, partsFor, readsConversation, type CaseRole } from './case-roles.ts';
+import { insertMember, memberRow, teamOf } from './case-members.ts';
 
-/** The team row alone; grants are made by whoever holds the vaults (see addMember, sealPendingGrants). */
+export { teamOf, type TeamMember } from './case-members.ts';
+
+/** The team row alone (tagged); grants are made by whoever holds the vaults (see addMember, sealPendingGrants). */
 export async function addMemberRow(tx: Queryable, actorUserId: string, caseId: string, userId: string, role: CaseRole): Promise<void> {
-  await tx.query(
-    'insert into case_members (case_id, user_id, role, assigned_by) values ($1, $2, $3, $4) on conflict (case_id, user_id) do nothing',
-    [caseId, userId, role, actorUserId],
-  );
+  await insertMember(tx, caseId, userId, role, actorUserId);
   await appendAudit(tx, actorUserId, { kind: 'case.assigned', caseId, userId, role });
-}
-
-export type TeamMember = { userId: string; role: CaseRole };
-
-export async function teamOf(tx: Queryable, caseId: string): Promise<TeamMember[]> {
-  return tx.query<TeamMember>('select user_id as "userId", role from case_members where case_id = $1 order by assigned_at', [caseId]);
 }
 
 /**
  * Seals to every member what their role entitles them to and they do not hold yet, from the
  * vaults the holder has open: a psychologist added by the caseworker receives the psychological
- * part when a colleague who holds it next opens the case. Answers how many grants were made.
+ * part when a colleague who holds it next opens the case. A team row or an account whose
+ * entitlement tag fails gets nothing (audited). Answers how many grants were made.
  */
 export async function sealPendingGrants(tx: Queryable, holder: KeyHolder, access: CaseAccess): Promise<number> {
   const { row } = access;
-  const team = await teamOf(tx, row.id);
+  const team = await teamOf(tx, row.id, holder.userId);
   const holders = await userHolders(tx, CASE_PARTS.map((part) => vaultIdOf(row, part)));
   let granted = 0;
   for (const member of team) {
     if (member.userId === holder.userId) continue;
     const missing = partsFor(member.role).filter((part) => access.vaults[part] && !holders.get(vaultIdOf(row, part))?.has(member.userId));
     if (missing.length === 0) continue;
-    const user = await findUserById(tx, member.userId);
-    if (!user?.active) continue;
+    const user = await verifiedUser(tx, member.userId, holder.userId);
+    if (!user?.active || !user.entitled) continue;
     for (const part of missing) if (await grantVault(tx, holder.userId, access.vaults[part]!, userPrincipal(user))) granted++;
   }
   return granted;
@@ -55,11 +50,13 @@ export async function addMember(db: Db, holder: KeyHolder, caseId: string, userI
   return db.transaction(async (tx) => {
     const access = await openCaseAccess(tx, holder, caseId, 'assign', undefined, true);
     if (!access || !managesTeam(access.role)) return 'refused';
-    const user = await findUserById(tx, userId);
+    const user = await verifiedUser(tx, userId, holder.userId);
     if (!user?.active || !caseRolesFor(user.roles).includes(role)) return 'refused';
-    const [existing] = await tx.query<{ role: string }>('select role from case_members where case_id = $1 and user_id = $2', [caseId, userId]);
+    const existing = await memberRow(tx, caseId, userId);
     // A double tap adds once; another role for someone already on the case is a removal first.
-    if (existing) return existing.role === role ? 'added' : 'refused';
+    if (existing?.entitled) return existing.role === role ? 'added' : 'refused';
+    // A row Beside did not make (its tag fails) gave nothing; the colleague's decision replaces it.
+    if (existing) await tx.query('delete from case_members where case_id = $1 and user_id = $2', [caseId, userId]);
     await addMemberRow(tx, holder.userId, caseId, userId, role);
     const { recovery } = await instanceKeys(tx);
     const holders = await userHolders(tx, CASE_PARTS.map((part) => vaultIdOf(access.row, part)));

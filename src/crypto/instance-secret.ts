@@ -6,13 +6,14 @@ import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
  * The instance secret: 256 bits that live outside the database (a file in the data directory
  * with owner-only permissions, or BESIDE_INSTANCE_SECRET). Someone who can write to the database
  * but not read this secret cannot forge what it authenticates: the public keys Beside seals to,
- * and the audit chain. Every process of one installation must use the same secret.
+ * what entitles staff (roles, a coordinator's confirmation, a place on a case team), and the
+ * audit chain. Every process of one installation must use the same secret.
  */
 const SECRET_BYTES = 32;
 export const SECRET_FILE = 'instance.key';
 export const SECRET_ENV = 'BESIDE_INSTANCE_SECRET';
 
-type Derived = { keyTag: Buffer; audit: Buffer; check: Buffer; submission: Buffer };
+type Derived = { keyTag: Buffer; entitlement: Buffer; audit: Buffer; check: Buffer; submission: Buffer };
 let current: Derived | null = null;
 
 function derive(secret: Uint8Array, label: string): Buffer {
@@ -22,7 +23,13 @@ function derive(secret: Uint8Array, label: string): Buffer {
 /** Makes a secret the one this process uses; every check and every audit entry depends on it. */
 export function useInstanceSecret(secret: Uint8Array): void {
   if (secret.length !== SECRET_BYTES) throw new Error(`The instance secret must be ${SECRET_BYTES} bytes.`);
-  current = { keyTag: derive(secret, 'key-tag'), audit: derive(secret, 'audit'), check: derive(secret, 'check'), submission: derive(secret, 'submission') };
+  current = {
+    keyTag: derive(secret, 'key-tag'),
+    entitlement: derive(secret, 'entitlement'),
+    audit: derive(secret, 'audit'),
+    check: derive(secret, 'check'),
+    submission: derive(secret, 'submission'),
+  };
 }
 
 function derived(): Derived {
@@ -80,6 +87,11 @@ export function keyTag(kind: string, ref: string, publicKey: Uint8Array): Uint8A
   return mac(derived().keyTag, ['principal-key', kind, ref, publicKey]);
 }
 
+/** Authenticates what entitles someone to read (src/crypto/entitlements.ts encodes it). */
+export function entitlementMac(parts: readonly (string | Uint8Array)[]): Uint8Array {
+  return mac(derived().entitlement, ['entitlement', ...parts]);
+}
+
 /** A keyed hash for the audit chain: without the secret nobody can recompute it. */
 export function auditMac(parts: readonly (string | Uint8Array)[]): Uint8Array {
   return mac(derived().audit, ['audit', ...parts]);
@@ -90,7 +102,17 @@ export function submissionMac(parts: readonly (string | Uint8Array)[]): Uint8Arr
   return mac(derived().submission, ['submission', ...parts]);
 }
 
-/** A value stored in the database that tells whether a process holds the installation's secret. */
+/**
+ * A value stored in the database that tells whether a process holds the installation's secret.
+ * It also says that the installation's entitlements carry tags: a database that still holds the
+ * check of a Beside from before entitlement tags (legacySecretCheck) has its rows tagged once,
+ * at the first start of this version (instance-setup.ts), and no later start tags anything.
+ */
 export function secretCheck(): Uint8Array {
+  return mac(derived().check, ['check', 'entitlements-tagged']);
+}
+
+/** The check a Beside from before entitlement tags stored. */
+export function legacySecretCheck(): Uint8Array {
   return mac(derived().check, ['check']);
 }

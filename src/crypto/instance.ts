@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/client.ts';
 import { randomBytes, sameBytes } from './primitives.ts';
-import { secretCheck } from './instance-secret.ts';
+import { legacySecretCheck, secretCheck } from './instance-secret.ts';
 import { RECOVERY_REF, trustNewKey, type Principal } from './principals.ts';
 
 /**
@@ -31,14 +31,17 @@ export async function setRecoveryKey(tx: Queryable, publicKey: Uint8Array, thres
   );
 }
 
-export type SecretCheck = 'matches' | 'unset' | 'differs';
+/** `untagged`: the right secret, recorded by a Beside from before entitlement tags (instance-setup.ts). */
+export type SecretCheck = 'matches' | 'untagged' | 'unset' | 'differs';
 
 /** Whether this process holds the secret the database was set up with. */
 export async function compareInstanceSecret(tx: Queryable): Promise<SecretCheck> {
   await ensureInstance(tx);
   const [row] = await tx.query<{ secret_check: Uint8Array | null }>('select secret_check from instance where id = 1');
   if (!row?.secret_check) return 'unset';
-  return sameBytes(row.secret_check, secretCheck()) ? 'matches' : 'differs';
+  if (row.secret_check.length !== 32) return 'differs';
+  if (sameBytes(row.secret_check, secretCheck())) return 'matches';
+  return sameBytes(row.secret_check, legacySecretCheck()) ? 'untagged' : 'differs';
 }
 
 /** Records the secret in use (as a check value, never the secret) and tags the recovery key with it. */
@@ -49,4 +52,9 @@ export async function adoptInstanceSecret(tx: Queryable): Promise<void> {
   if (row?.recovery_public_key) {
     await tx.query('update instance set recovery_key_tag = $1 where id = 1', [trustNewKey('recovery', RECOVERY_REF, row.recovery_public_key).tag]);
   }
+}
+
+/** Records that the installation's entitlements now carry tags: the newer check, nothing else re-tagged. */
+export async function recordEntitlementTags(tx: Queryable): Promise<void> {
+  await tx.query('update instance set secret_check = $1 where id = 1', [secretCheck()]);
 }

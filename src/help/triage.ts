@@ -2,7 +2,7 @@ import type { Db, Queryable } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
 import type { Principal } from '../crypto/principals.ts';
 import { grantVault, hasGrant, openVaultAsUser, rotateVault, userHolders, type KeyHolder, type Opened, type Vault } from '../crypto/vaults.ts';
-import { confirmedCoordinators, findUserById, isConfirmedCoordinator, userPrincipal } from '../auth/users.ts';
+import { confirmedCoordinators, userPrincipal, verifiedUser } from '../auth/users.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { requestContentField, requestContentSchema, type RequestContent } from './content.ts';
 import { addMessage, listMessages, type Message } from './conversation.ts';
@@ -236,7 +236,7 @@ export async function colleaguesLackingAccess(db: Queryable, holderUserId: strin
   const holders = await userHolders(db, vaultIds);
   const mine = vaultIds.filter((id) => holders.get(id)?.has(holderUserId));
   if (mine.length === 0) return [];
-  return (await confirmedCoordinators(db))
+  return (await confirmedCoordinators(db, holderUserId))
     .filter((user) => user.id !== holderUserId)
     .map((user) => ({ id: user.id, displayName: user.displayName, missing: mine.filter((id) => !holders.get(id)?.has(user.id)).length }))
     .filter((colleague) => colleague.missing > 0);
@@ -249,8 +249,8 @@ export async function colleaguesLackingAccess(db: Queryable, holderUserId: strin
  */
 export async function shareRequests(db: Db, holder: KeyHolder, colleagueId: string, onlyRequestId?: string): Promise<number> {
   return db.transaction(async (tx) => {
-    const colleague = await findUserById(tx, colleagueId);
-    if (!colleague?.active || !(await isConfirmedCoordinator(tx, colleague.id))) return 0;
+    const colleague = await verifiedUser(tx, colleagueId, holder.userId);
+    if (!colleague?.confirmedCoordinator) return 0;
     const rows = await shareableRequests(tx, onlyRequestId);
     let shared = 0;
     for (const row of rows) {

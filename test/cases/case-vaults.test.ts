@@ -79,6 +79,24 @@ before(async () => {
 
 after(() => t?.close());
 
+let written: Promise<[string, number][]> | undefined;
+/** Each role's note in its part, written once by whichever test needs them first: no test relies on another having run. */
+function writeNotes(): Promise<[string, number][]> {
+  written ??= (async () => {
+    const statuses: [string, number][] = [];
+    for (const [who, part] of [
+      ['psychologist', 'psych'],
+      ['lawyer', 'legal'],
+      ['caseworker', 'core'],
+      ['housing', 'housing'],
+    ] as const) {
+      statuses.push([`${who} writes a ${part} note`, (await browsers[who].staffPost(`/staff/cases/${caseId}/notes`, { body: notes[part], part })).status]);
+    }
+    return statuses;
+  })();
+  return written;
+}
+
 describe('grants follow the role on the case', () => {
   test('each part is sealed to exactly the roles that read it', async () => {
     const expected: Record<keyof typeof vaults, (keyof typeof users)[]> = {
@@ -96,18 +114,11 @@ describe('grants follow the role on the case', () => {
   });
 
   test('the psychologist writes in the psychological part, the lawyer in the legal part', async () => {
-    for (const [who, part] of [
-      ['psychologist', 'psych'],
-      ['lawyer', 'legal'],
-      ['caseworker', 'core'],
-      ['housing', 'housing'],
-    ] as const) {
-      const saved = await browsers[who].staffPost(`/staff/cases/${caseId}/notes`, { body: notes[part], part });
-      assert.equal(saved.status, 303, `${who} writes a ${part} note`);
-    }
+    for (const [what, status] of await writeNotes()) assert.equal(status, 303, what);
   });
 
   test('a psychologist on the case cannot open its legal vault, nor a lawyer its psych vault', async () => {
+    await writeNotes();
     assert.equal(await canOpen(users.psychologist, vaults.legal), false);
     assert.equal(await canOpen(users.lawyer, vaults.psych), false);
     assert.equal(await canOpen(users.psychologist, vaults.psych), true);
@@ -127,6 +138,7 @@ describe('grants follow the role on the case', () => {
   });
 
   test('the caseworker reads core and legal but not the psychological notes; the coordinator only core', async () => {
+    await writeNotes();
     const caseworker = await browsers.caseworker.get(`/staff/cases/${caseId}`);
     for (const shown of [notes.core, notes.legal]) assertShows(caseworker, shown, 'the caseworker\'s page');
     for (const hidden of [notes.psych, notes.housing]) assertNotShows(caseworker, hidden, 'the caseworker\'s page');
@@ -136,6 +148,7 @@ describe('grants follow the role on the case', () => {
   });
 
   test('a colleague taken off the case loses every part, and the parts they held get new keys', async () => {
+    await writeNotes();
     const [before] = await t.db.query<{ rotated_at: Date | null }>('select rotated_at from vaults where id = $1', [vaults.legal]);
     const removed = await browsers.caseworker.staffPost(`/staff/cases/${caseId}/remove`, { user: users.lawyer.id });
     assert.equal(removed.status, 303);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { generateKeyPair } from '../../src/crypto/primitives.ts';
 import { translator } from '../../src/i18n/index.ts';
+import { findUserById } from '../../src/auth/users.ts';
 
 const en = translator('en');
 import {
@@ -150,5 +151,135 @@ describe('changed metadata fails to open, and the page still renders', () => {
     assertNotShows(page, authored, 'the note with another author');
     assertNotShows(page, moved, 'the note moved to another part');
     assertShows(page, en('triage.unverified'), 'the page says what could not be verified');
+  });
+});
+
+/**
+ * Entitlements are tagged like keys: a writer with a staff account of their own (any account
+ * Beside made) who gives it a confirmation, a role or a place on a case team in the database
+ * gains nothing, and Beside writes entitlement.rejected. The controls show the same changes made
+ * through the application still work, so these tests could fail.
+ */
+describe('a database writer cannot give their own account an entitlement', () => {
+  const entitlementRejections = (userId: string) => countRows(t.db, 'audit_events', "kind = 'entitlement.rejected' and subject_id = $1", [userId]);
+
+  async function grantsOf(userId: string): Promise<number> {
+    return countRows(t.db, 'vault_keys', "principal_kind = 'user' and principal_ref = $1", [userId]);
+  }
+
+  test('(a) a confirmation written into the database: new requests are not sealed to them, and they cannot open one', async () => {
+    const writer = await createStaff(t.db, { login: 'writer-unconfirmed', roles: ['coordinator'], confirmed: false });
+    const browser = await loggedIn(t, writer);
+    await t.db.query('update users set coordinator_confirmed_at = now(), coordinator_confirmed_by = $2 where id = $1', [writer.id, instance.admin.id]);
+    const story = marker('forged-confirmation');
+    const { requestId } = await submitHelp(t, 'ru', { needs: ['housing'], story });
+    assert.ok(!(await sealedTo(requestId)).includes(`user:${writer.id}`), 'not sealed to the forged coordinator');
+    assert.ok((await sealedTo(requestId)).includes(`user:${instance.admin.id}`), 'still sealed to the confirmed ones');
+    assert.ok((await entitlementRejections(writer.id)) >= 1, 'the refusal is in the audit log');
+    const page = await browser.get(`/staff/requests/${requestId}`);
+    assert.equal(page.status, 404);
+    assertNotShows(page, story, 'the request page');
+
+    // The tag of a genuinely confirmed colleague's row, copied along, does not help either.
+    const [admin] = await t.db.query<{ entitlement_tag: Uint8Array }>('select entitlement_tag from users where id = $1', [instance.admin.id]);
+    await t.db.query('update users set entitlement_tag = $2 where id = $1', [writer.id, admin!.entitlement_tag]);
+    const again = await submitHelp(t, 'ru', { needs: ['housing'], story: 'tag copied along' });
+    assert.ok(!(await sealedTo(again.requestId)).includes(`user:${writer.id}`));
+    assert.equal(await grantsOf(writer.id), 0, 'nothing sealed to them at all');
+  });
+
+  test('(a) control: a confirmation by a confirmed colleague through the application works', async () => {
+    const newcomer = await createStaff(t.db, { login: 'writer-control-co', roles: ['coordinator'], confirmed: false });
+    const before = await submitHelp(t, 'ru', { needs: ['housing'], story: 'before the confirmation' });
+    assert.ok(!(await sealedTo(before.requestId)).includes(`user:${newcomer.id}`), 'an unconfirmed coordinator receives nothing');
+    assert.equal((await coordinator.staffPost(`/staff/coordinators/${newcomer.id}/confirm`)).status, 200);
+    const story = marker('confirmed-control');
+    const { requestId } = await submitHelp(t, 'ru', { needs: ['housing'], story });
+    assert.ok((await sealedTo(requestId)).includes(`user:${newcomer.id}`), 'sealed to the confirmed coordinator');
+    const page = await (await loggedIn(t, newcomer)).get(`/staff/requests/${requestId}`);
+    assert.equal(page.status, 200);
+    assertShows(page, story, 'the confirmed coordinator');
+    assert.equal(await entitlementRejections(newcomer.id), 0);
+  });
+
+  test('(b) a role written into the database: admin pages answer as to anyone else', async () => {
+    const writer = await createStaff(t.db, { login: 'writer-editor', roles: ['editor'] });
+    const browser = await loggedIn(t, writer);
+    assert.equal((await browser.get('/staff/users')).status, 404, 'not an administrator');
+    await t.db.query("update users set roles = array['editor', 'administrator'] where id = $1", [writer.id]);
+    const before = await entitlementRejections(writer.id);
+    assert.equal((await browser.get('/staff/users')).status, 404, 'still not an administrator');
+    assert.equal((await browser.get('/staff/audit')).status, 404);
+    assert.equal((await browser.staffPost(`/staff/users/${colleague.id}/deactivate`)).status, 404, 'and cannot act as one');
+    assert.equal((await t.db.query<{ active: boolean }>('select active from users where id = $1', [colleague.id]))[0]!.active, true);
+    assert.ok((await entitlementRejections(writer.id)) > before, 'each refusal is audited');
+    // The role as Beside made it is gone as well: the account acts on no role at all.
+    assert.deepEqual((await findUserById(t.db, writer.id))!.roles, []);
+  });
+
+  test('(b) control: an administrator Beside made reaches the admin pages, and a deactivation through them works', async () => {
+    const admin = await createStaff(t.db, { login: 'writer-control-admin', roles: ['administrator'] });
+    const leaving = await createStaff(t.db, { login: 'writer-control-leaving', roles: ['coordinator'] });
+    const browser = await loggedIn(t, admin);
+    assert.equal((await browser.get('/staff/users')).status, 200);
+    assert.equal((await browser.staffPost(`/staff/users/${leaving.id}/deactivate`)).status, 200);
+    const [row] = await t.db.query<{ active: boolean }>('select active from users where id = $1', [leaving.id]);
+    assert.equal(row!.active, false);
+    // The deactivated row carries a tag that verifies: Beside knows it as inactive, not as forged.
+    const user = await findUserById(t.db, leaving.id);
+    assert.ok(user!.entitled && !user!.active && !user!.confirmedCoordinator);
+    assert.equal(await entitlementRejections(leaving.id), 0);
+  });
+
+  describe('(c) a place on a case team written into the database', () => {
+    let casePath: string;
+    let caseId: string;
+    let caseworker: StaffUser;
+    let member: Browser;
+
+    before(async () => {
+      caseworker = await createStaff(t.db, { login: 'writer-case-cw', roles: ['caseworker'] });
+      const { requestId } = await submitHelp(t, 'ru', { needs: ['legal'], story: 'a case to join' });
+      const made = await coordinator.staffPost(`/staff/requests/${requestId}/case`, { assignee: caseworker.id });
+      casePath = made.location!.split('?')[0]!;
+      caseId = casePath.split('/').pop()!;
+      member = await loggedIn(t, caseworker);
+      await member.staffPost(`${casePath}/notes`, { body: marker('legal-note'), part: 'legal' });
+    });
+
+    async function caseGrantsOf(userId: string): Promise<number> {
+      return countRows(
+        t.db,
+        'vault_keys',
+        `principal_kind = 'user' and principal_ref = $1 and vault_id in
+           (select unnest(array[core_vault_id, psych_vault_id, legal_vault_id, housing_vault_id]) from cases where id = $2)`,
+        [userId, caseId],
+      );
+    }
+
+    for (const how of ['with a tag copied from a real member\'s row', 'with no tag'] as const) {
+      test(`${how}: a team member opens the case, nothing is sealed to them, and they get 404`, async () => {
+        const writer = await createStaff(t.db, { login: `writer-lawyer-${how.length}`, roles: ['lawyer'] });
+        const [real] = await t.db.query<{ tag: Uint8Array }>('select tag from case_members where case_id = $1 and user_id = $2', [caseId, caseworker.id]);
+        const tag = how === 'with no tag' ? null : real!.tag;
+        await t.db.query("insert into case_members (case_id, user_id, role, assigned_by, tag) values ($1, $2, 'lawyer', $3, $4)", [caseId, writer.id, caseworker.id, tag]);
+        const before = await entitlementRejections(writer.id);
+        assert.equal((await member.get(casePath)).status, 200, 'the real member opens the case');
+        assert.equal(await caseGrantsOf(writer.id), 0, 'no part sealed to the forged member');
+        assert.ok((await entitlementRejections(writer.id)) > before, 'the refusal is in the audit log');
+        const browser = await loggedIn(t, writer);
+        assert.equal((await browser.get(casePath)).status, 404);
+        const list = await browser.get('/staff/cases');
+        assert.ok(!list.html.includes(caseId), 'the case is not on their list');
+      });
+    }
+
+    test('control: a colleague brought onto the case through the application is granted its parts', async () => {
+      const lawyer = await createStaff(t.db, { login: 'writer-control-lawyer', roles: ['lawyer'] });
+      assert.equal((await member.staffPost(`${casePath}/assign`, { user: lawyer.id, role: 'lawyer' })).status, 303);
+      assert.ok((await caseGrantsOf(lawyer.id)) > 0, 'the legal part sealed to them');
+      assert.equal((await (await loggedIn(t, lawyer)).get(casePath)).status, 200);
+      assert.equal(await entitlementRejections(lawyer.id), 0);
+    });
   });
 });

@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { insertUser } from '../../src/auth/users.ts';
+import { findUserByLogin, insertUser } from '../../src/auth/users.ts';
+import { legacySecretCheck } from '../../src/crypto/instance-secret.ts';
+import { countRows } from '../support/app.ts';
 import { openInstance, InstanceSecretError } from '../../src/instance-setup.ts';
 
 /**
@@ -60,4 +62,44 @@ test('a database writer who removes the record of the secret does not get it ado
     await db.close();
   }
   await assert.rejects(openInstance(config, noEnv), (error) => error instanceof InstanceSecretError && /no record/.test(error.message));
+});
+
+test('an installation from before entitlement tags has its rows tagged once, at the first start; a changed row never is', async () => {
+  const upgraded = mkdtempSync(join(tmpdir(), 'beside-entitlements-'));
+  const at = { databaseUrl: undefined, dataDir: upgraded };
+  const rolesOf = async (db: Awaited<ReturnType<typeof openInstance>>, login: string) => (await findUserByLogin(db, login))!.roles;
+  try {
+    let db = await openInstance(at, noEnv);
+    try {
+      for (const login of ['kept', 'changed']) {
+        await insertUser(db, { login, displayName: login, roles: ['caseworker'], language: 'en', password: 'a long enough password' });
+      }
+      // What a Beside from before entitlement tags left: its older check, and rows without tags.
+      await db.query('update instance set secret_check = $1', [legacySecretCheck()]);
+      await db.query("update users set entitlement_tag = null where login = 'kept'");
+      // A writer changed this row before the upgrade, but left its tag: it does not verify, and stays so.
+      await db.query("update users set roles = array['caseworker', 'administrator'] where login = 'changed'");
+    } finally {
+      await db.close();
+    }
+    db = await openInstance(at, noEnv);
+    try {
+      assert.deepEqual(await rolesOf(db, 'kept'), ['caseworker'], 'the untagged row is tagged as it was');
+      assert.deepEqual(await rolesOf(db, 'changed'), [], 'the row whose tag fails is not re-tagged');
+      assert.equal(await countRows(db, 'audit_events', "kind = 'entitlement.adopted'"), 1);
+      // Later, a blanked tag is never filled in again.
+      await db.query("update users set entitlement_tag = null, roles = array['administrator'] where login = 'kept'");
+    } finally {
+      await db.close();
+    }
+    db = await openInstance(at, noEnv);
+    try {
+      assert.deepEqual(await rolesOf(db, 'kept'), [], 'no second trust on first use');
+      assert.equal(await countRows(db, 'audit_events', "kind = 'entitlement.adopted'"), 1);
+    } finally {
+      await db.close();
+    }
+  } finally {
+    rmSync(upgraded, { recursive: true, force: true });
+  }
 });

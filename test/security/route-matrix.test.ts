@@ -9,6 +9,8 @@ import { instanceKeys } from '../../src/crypto/instance.ts';
 import { RECOVERY_REF } from '../../src/crypto/principals.ts';
 import { findUserById, userPrincipal } from '../../src/auth/users.ts';
 import { inviteUser } from '../../src/auth/invites.ts';
+import { insertMember } from '../../src/cases/case-members.ts';
+import type { CaseRole } from '../../src/cases/case-roles.ts';
 import { machine, PUBLIC, route, routesOf, staff, type Access, type RouteRecord } from '../../src/web/route.ts';
 import type { AppEnv } from '../../src/web/context.ts';
 import { AppError } from '../../src/web/errors.ts';
@@ -93,7 +95,7 @@ before(async () => {
   consumed.removable = removable.id;
   const members = [...[...users.entries()].map(([role, user]) => ({ role, user })), { role: 'lawyer' as const, user: removable }];
   for (const { role, user } of members.filter((member) => CASE_ROLES.includes(member.role))) {
-    await t.db.query('insert into case_members (case_id, user_id, role, assigned_by) values ($1, $2, $3, $4)', [shared.case, user.id, role, instance.admin.id]);
+    await insertMember(t.db, shared.case, user.id, role as CaseRole, instance.admin.id);
   }
   // ...and holds every part of it, the shared request and the case's conversation.
   const vaults = await t.db.query<{ id: string }>(
