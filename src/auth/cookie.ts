@@ -21,3 +21,29 @@ export function writeSessionCookie(c: Context<AppEnv>, value: string): void {
 export function clearSessionCookie(c: Context<AppEnv>): void {
   deleteCookie(c, SESSION_COOKIE, { path: '/staff', secure: c.get('deps').config.tls });
 }
+
+
+/**
+ * The key to the recovery shares kept until the first administrator confirms them: sent only to
+ * the page that shows them, and gone with the browser or within the hour the row lives.
+ */
+export const SHARES_COOKIE = 'beside_shares';
+export const SHARES_PATH = '/staff/recovery-shares';
+
+export function readSharesCookie(c: Context<AppEnv>): string | undefined {
+  return getCookie(c, SHARES_COOKIE);
+}
+
+export function writeSharesCookie(c: Context<AppEnv>, value: string, maxAgeSeconds: number): void {
+  setCookie(c, SHARES_COOKIE, value, {
+    path: SHARES_PATH,
+    httpOnly: true,
+    sameSite: 'Strict',
+    secure: c.get('deps').config.tls,
+    maxAge: maxAgeSeconds,
+  });
+}
+
+export function clearSharesCookie(c: Context<AppEnv>): void {
+  deleteCookie(c, SHARES_COOKIE, { path: SHARES_PATH, secure: c.get('deps').config.tls });
+}

@@ -1,4 +1,4 @@
-import type { Db } from '../db/client.ts';
+import type { Db, Queryable } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
 import { createRecoveryKey } from '../crypto/recovery.ts';
 import { ensureInstance, instanceKeys, setRecoveryKey } from '../crypto/instance.ts';
@@ -18,9 +18,17 @@ export class AlreadyInitialised extends Error {
 
 /**
  * Creates the first administrator and the organisation's recovery key. The shares are returned
- * once, to be printed for different trusted people; nothing can show them again.
+ * once, to be printed for different trusted people; nothing stores them. `andThen` runs in the
+ * same transaction (the setup link keeps them sealed there until they are confirmed), so an
+ * installation never exists whose shares were lost on the way.
  */
-export async function initialise(db: Db, admin: FirstAdministrator, shareCount = 3, threshold = 2): Promise<Initialised> {
+export async function initialise(
+  db: Db,
+  admin: FirstAdministrator,
+  shareCount = 3,
+  threshold = 2,
+  andThen?: (tx: Queryable, made: Initialised) => Promise<void>,
+): Promise<Initialised> {
   const recovery = await createRecoveryKey(shareCount, threshold);
   return db.transaction(async (tx) => {
     await ensureInstance(tx);
@@ -36,7 +44,9 @@ export async function initialise(db: Db, admin: FirstAdministrator, shareCount =
     await clearSetupToken(tx);
     await appendAudit(tx, null, { kind: 'instance.initialised' });
     await appendAudit(tx, null, { kind: 'user.created', userId: user.id, roles: user.roles });
-    return { userId: user.id, shares: recovery.shares, threshold };
+    const made: Initialised = { userId: user.id, shares: recovery.shares, threshold };
+    await andThen?.(tx, made);
+    return made;
   });
 }
 

@@ -27,13 +27,17 @@ export const authMessages = defineMessages({
     'auth.setup.language': 'Language',
     'auth.setup.submit': 'Create administrator',
     'auth.setup.invalid': 'This setup link is not valid, or Beside is already set up.',
+    'auth.setup.backToShares': 'Just set Beside up? Back to the recovery shares (until you have confirmed them)',
     'auth.shares.title': 'Recovery shares: print them now',
     'auth.shares.intro': (v: { threshold: number; count: number }) =>
-      `The organisation's recovery key is split into ${plural('en', v.count, { one: '# share', other: '# shares' })}. If passwords are lost, ${plural('en', v.threshold, { one: 'any # of them restores', other: 'any # of them together restore' })} access to every case. They are shown only this once and are not stored anywhere.`,
+      `The organisation's recovery key is split into ${plural('en', v.count, { one: '# share', other: '# shares' })}. If passwords are lost, ${plural('en', v.threshold, { one: 'any # of them restores', other: 'any # of them together restore' })} access to every case. They are kept, sealed, only until you confirm below (for an hour at most), then deleted: after that they cannot be shown again.`,
     'auth.shares.print': 'Print this page now: each share comes out on a sheet of its own. Give each sheet to a different trusted person, or keep each in a different safe place.',
     'auth.shares.printButton': 'Print the shares',
     'auth.shares.printHint': 'Use your browser’s Print command (Ctrl+P, or ⌘+P on a Mac).',
-    'auth.shares.stay': 'Do not leave or reload this page until every share is printed or stored: they cannot be shown again.',
+    'auth.shares.stay': 'You may reload this page until you confirm. Once you confirm, or after an hour, the shares cannot be shown again: do not go on until every share is printed or stored.',
+    'auth.shares.goneTitle': 'The recovery shares are no longer shown',
+    'auth.shares.gone':
+      'The recovery shares were already shown and confirmed, or the hour they were kept for has passed, or this is not the browser Beside was set up in. They cannot be shown again. Whoever keeps a printed share still has it.',
     'auth.shares.share': (v: { n: number }) => `Share ${v.n}`,
     'auth.shares.sheetTitle': (v: { n: number; count: number }) =>
       `Beside recovery share ${v.n} (${plural('en', v.count, { one: '# share in all', other: '# shares in all' })})`,
@@ -161,13 +165,17 @@ export const authMessages = defineMessages({
     'auth.setup.language': 'Язык',
     'auth.setup.submit': 'Создать администратора',
     'auth.setup.invalid': 'Эта ссылка для настройки недействительна, или Beside уже настроен.',
+    'auth.setup.backToShares': 'Только что настроили Beside? Вернуться к частям ключа восстановления (пока вы их не подтвердили)',
     'auth.shares.title': 'Части ключа восстановления: распечатайте их сейчас',
     'auth.shares.intro': (v: { threshold: number; count: number }) =>
-      `Ключ восстановления организации разделён на ${plural('ru', v.count, { one: '# часть', few: '# части', many: '# частей', other: '# части' })}. Если пароли утеряны, ${plural('ru', v.threshold, { one: 'любая # из них восстановит', few: 'любые # из них вместе восстановят', many: 'любые # из них вместе восстановят', other: 'любые # из них вместе восстановят' })} доступ ко всем делам. Части показываются только сейчас, один раз, и нигде не хранятся.`,
+      `Ключ восстановления организации разделён на ${plural('ru', v.count, { one: '# часть', few: '# части', many: '# частей', other: '# части' })}. Если пароли утеряны, ${plural('ru', v.threshold, { one: 'любая # из них восстановит', few: 'любые # из них вместе восстановят', many: 'любые # из них вместе восстановят', other: 'любые # из них вместе восстановят' })} доступ ко всем делам. Они хранятся в зашифрованном виде только до вашего подтверждения ниже (не дольше часа) и затем удаляются: после этого показать их снова невозможно.`,
     'auth.shares.print': 'Распечатайте эту страницу сейчас: каждая часть выйдет на отдельном листе. Отдайте каждый лист другому доверенному человеку или положите каждый в своё надёжное место.',
     'auth.shares.printButton': 'Распечатать части',
     'auth.shares.printHint': 'Воспользуйтесь командой «Печать» в браузере (Ctrl+P, на Mac — ⌘+P).',
-    'auth.shares.stay': 'Не уходите с этой страницы и не обновляйте её, пока все части не распечатаны или не сохранены: показать их снова невозможно.',
+    'auth.shares.stay': 'До подтверждения эту страницу можно обновлять. После подтверждения или через час показать части снова невозможно: не продолжайте, пока все части не распечатаны или не сохранены.',
+    'auth.shares.goneTitle': 'Части ключа восстановления больше не показываются',
+    'auth.shares.gone':
+      'Части ключа восстановления уже были показаны и подтверждены, или прошёл час, в течение которого они хранились, или это не тот браузер, в котором настраивали Beside. Показать их снова невозможно. Распечатанные части остаются у тех, кто их хранит.',
     'auth.shares.share': (v: { n: number }) => `Часть ${v.n}`,
     'auth.shares.sheetTitle': (v: { n: number; count: number }) =>
       `Часть ${v.n} ключа восстановления Beside (всего ${plural('ru', v.count, { one: '# часть', few: '# части', many: '# частей', other: '# части' })})`,
@@ -296,13 +304,17 @@ export const authMessages = defineMessages({
     'auth.setup.language': 'Taal',
     'auth.setup.submit': 'Beheerder aanmaken',
     'auth.setup.invalid': 'Deze instellink is niet geldig, of Beside is al ingesteld.',
+    'auth.setup.backToShares': 'Net Beside ingesteld? Terug naar de herstelsleuteldelen (zolang u ze nog niet hebt bevestigd)',
     'auth.shares.title': 'Herstelsleuteldelen: print ze nu',
     'auth.shares.intro': (v: { threshold: number; count: number }) =>
-      `De herstelsleutel van de organisatie is verdeeld in ${plural('nl', v.count, { one: '# deel', other: '# delen' })}. Als wachtwoorden verloren gaan, ${plural('nl', v.threshold, { one: 'herstelt # willekeurig deel', other: 'herstellen # willekeurige delen samen' })} de toegang tot alle dossiers. De delen worden alleen nu getoond, één keer, en nergens bewaard.`,
+      `De herstelsleutel van de organisatie is verdeeld in ${plural('nl', v.count, { one: '# deel', other: '# delen' })}. Als wachtwoorden verloren gaan, ${plural('nl', v.threshold, { one: 'herstelt # willekeurig deel', other: 'herstellen # willekeurige delen samen' })} de toegang tot alle dossiers. Ze worden versleuteld bewaard tot u hieronder bevestigt (hooguit een uur) en daarna gewist: daarna kunnen ze niet opnieuw getoond worden.`,
     'auth.shares.print': 'Print deze pagina nu: elk deel komt op een eigen vel. Geef elk vel aan een andere vertrouwenspersoon, of bewaar elk vel op een andere veilige plek.',
     'auth.shares.printButton': 'De delen printen',
     'auth.shares.printHint': 'Gebruik de printopdracht van uw browser (Ctrl+P, of ⌘+P op een Mac).',
-    'auth.shares.stay': 'Verlaat of vernieuw deze pagina niet voordat elk deel geprint of bewaard is: ze kunnen niet opnieuw getoond worden.',
+    'auth.shares.stay': 'Tot u bevestigt, kunt u deze pagina vernieuwen. Na de bevestiging, of na een uur, kunnen de delen niet opnieuw getoond worden: ga niet verder voordat elk deel geprint of bewaard is.',
+    'auth.shares.goneTitle': 'De herstelsleuteldelen worden niet meer getoond',
+    'auth.shares.gone':
+      'De herstelsleuteldelen zijn al getoond en bevestigd, of het uur waarin ze bewaard werden is voorbij, of dit is niet de browser waarin Beside is ingesteld. Ze kunnen niet opnieuw getoond worden. Wie een geprint deel bewaart, heeft het nog.',
     'auth.shares.share': (v: { n: number }) => `Deel ${v.n}`,
     'auth.shares.sheetTitle': (v: { n: number; count: number }) =>
       `Herstelsleuteldeel ${v.n} van Beside (${plural('nl', v.count, { one: '# deel', other: '# delen' })} in totaal)`,

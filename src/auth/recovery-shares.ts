@@ -1,31 +1,66 @@
+import { z } from 'zod';
 import type { Queryable } from '../db/client.ts';
-import { instanceKeys } from '../crypto/instance.ts';
-import { combineShares } from '../crypto/recovery.ts';
+import { openSharesForCookie, sealSharesForCookie } from '../crypto/session-box.ts';
+import { hashToken, randomBytes } from '../crypto/tokens.ts';
+import { parseCookie } from './sessions.ts';
 
-/** The shares as the page that shows them once needs them: with their rule and their date. */
+/** The shares as the page that shows them needs them: with their rule and their date. */
 export type RecoveryShares = { shares: string[]; threshold: number; createdAt: Date };
 
 /**
- * The shares page cannot read the shares back from anywhere (they are never stored), so its
- * confirmation form carries them, and a refused confirmation shows them again. Only shares that
- * rebuild this installation's recovery key are shown: the form cannot be made to display text of
- * someone else's choosing as if it were our recovery key. Every share is checked, not just
- * enough of them: a mistyped or swapped one would otherwise be printed and trusted.
+ * How long the shares stay after the setup form, unless confirmed sooner: long enough to find a
+ * printer, short enough that a forgotten browser does not keep them.
  */
-export async function recoverySharesOf(tx: Queryable, shares: string[]): Promise<RecoveryShares | null> {
-  const { recoveryPublicKey } = await instanceKeys(tx);
-  const [row] = await tx.query<{ threshold: number | null; count: number | null; created_at: Date | null }>(
-    'select recovery_threshold as threshold, recovery_share_count as count, coalesce(initialised_at, created_at) as created_at from instance where id = 1',
-  );
-  if (!recoveryPublicKey || !row?.threshold || !row.count || !row.created_at || shares.length !== row.count) return null;
-  // The same share twice would pass the check below in place of a missing one.
-  if (new Set(shares.map((share) => share.toLowerCase().replace(/[^0-9a-f]/g, ''))).size !== shares.length) return null;
-  const base = shares.slice(0, row.threshold - 1);
+export const SHARES_KEPT_MS = 60 * 60 * 1000;
+
+const kept = z.object({
+  shares: z.array(z.string().max(100)).min(2).max(20),
+  threshold: z.number().int().min(1).max(20),
+  createdAt: z.string().datetime(),
+});
+
+/**
+ * Keeps the shares until they are confirmed or expire, so that a reload or Back shows them again.
+ * They are sealed with a random secret that lives only in the answer, the cookie's value
+ * ("id.secret", never stored): the database alone holds no share, as with sessions.
+ */
+export async function keepShares(tx: Queryable, recovery: RecoveryShares, now = new Date()): Promise<string> {
+  await forgetExpiredShares(tx, now);
+  const id = randomBytes(32);
+  const secret = randomBytes(32);
+  const idHash = hashToken(id);
+  const box = sealSharesForCookie(secret, idHash, { ...recovery, createdAt: recovery.createdAt.toISOString() });
+  await tx.query('insert into shown_recovery_shares (id_hash, shares_box, expires_at) values ($1, $2, $3)', [
+    idHash,
+    box,
+    new Date(now.getTime() + SHARES_KEPT_MS),
+  ]);
+  return `${Buffer.from(id).toString('base64url')}.${Buffer.from(secret).toString('base64url')}`;
+}
+
+/** The shares a cookie keeps; null when it is missing, tampered with, confirmed or expired. */
+export async function keptShares(tx: Queryable, cookie: string | undefined, now = new Date()): Promise<RecoveryShares | null> {
+  await forgetExpiredShares(tx, now);
+  const parsed = cookie ? parseCookie(cookie) : null;
+  if (!parsed) return null;
+  const [row] = await tx.query<{ shares_box: Uint8Array }>('select shares_box from shown_recovery_shares where id_hash = $1', [parsed.idHash]);
+  if (!row) return null;
+  let opened: unknown;
   try {
-    // The first `threshold` shares rebuild the key; each later one must too, in place of the last.
-    for (const share of shares.slice(row.threshold - 1)) (await combineShares([...base, share], recoveryPublicKey)).privateKey.fill(0);
+    opened = openSharesForCookie(parsed.secret, parsed.idHash, row.shares_box);
   } catch {
-    return null;
+    return null; // the right id with a wrong secret: a forged cookie
   }
-  return { shares, threshold: row.threshold, createdAt: row.created_at };
+  const recovery = kept.parse(opened);
+  return { shares: recovery.shares, threshold: recovery.threshold, createdAt: new Date(recovery.createdAt) };
+}
+
+/** Once confirmed, the shares are deleted; a cookie that names nothing changes nothing. */
+export async function forgetShares(tx: Queryable, cookie: string | undefined): Promise<void> {
+  const parsed = cookie ? parseCookie(cookie) : null;
+  if (parsed) await tx.query('delete from shown_recovery_shares where id_hash = $1', [parsed.idHash]);
+}
+
+async function forgetExpiredShares(tx: Queryable, now: Date): Promise<void> {
+  await tx.query('delete from shown_recovery_shares where expires_at <= $1', [now]);
 }

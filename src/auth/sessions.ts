@@ -39,7 +39,8 @@ export async function startSession(tx: Queryable, userId: string, keys: KeyPair,
   return `${Buffer.from(id).toString('base64url')}.${Buffer.from(secret).toString('base64url')}`;
 }
 
-function parseCookie(value: string): { idHash: Uint8Array; secret: Uint8Array } | null {
+/** Reads an "id.secret" cookie value (a session's, or the kept recovery shares'); null if malformed. */
+export function parseCookie(value: string): { idHash: Uint8Array; secret: Uint8Array } | null {
   const [id, secret, extra] = value.split('.');
   if (!id || !secret || extra !== undefined) return null;
   const idBytes = Buffer.from(id, 'base64url');

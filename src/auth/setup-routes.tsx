@@ -7,9 +7,11 @@ import { staffPage } from '../web/layout.tsx';
 import { ErrorSummary, emptyForm, formValues, type FormState } from '../web/forms.tsx';
 import { notFound } from '../web/errors.ts';
 import { AccountFieldset, accountErrors, accountSchema, type AccountFields } from './account-form.tsx';
-import { AlreadyInitialised, initialise, setupTokenValid } from './initialise.ts';
+import { AlreadyInitialised, initialise, isInitialised, setupTokenValid } from './initialise.ts';
 import { LoginTaken, acceptInvite, findInvite, type Invite, type InviteState } from './invites.ts';
-import { registerShares, showShares } from './shares-page.tsx';
+import { registerShares, SHARES_PAGE_PATH } from './shares-page.tsx';
+import { keepShares, SHARES_KEPT_MS } from './recovery-shares.ts';
+import { writeSharesCookie } from './cookie.ts';
 import type { Role } from './roles.ts';
 
 
@@ -114,10 +116,33 @@ function ReadyPage(props: { t: Translate; roles: Role[] }) {
   );
 }
 
+/**
+ * A used setup link is where Back from the shares page lands: it says the link works no more and
+ * leads back to the shares, which that page shows only to the browser that holds their cookie.
+ */
+function setupDone(c: Context<AppEnv>) {
+  const t = c.get('t');
+  return staffPage(c,
+    t('auth.setup.title'),
+    <>
+      <h1>{t('auth.setup.title')}</h1>
+      <p class="error">{t('auth.setup.invalid')}</p>
+      <p>
+        <a href={`${SHARES_PAGE_PATH}?lang=${c.get('lang')}`}>{t('auth.setup.backToShares')}</a>
+      </p>
+    </>,
+    404,
+  );
+}
+
 export function registerSetup(app: App): void {
   route(app, 'GET', '/staff/setup/:token', SIGNING_IN, async (c) => {
     const t = c.get('t');
-    if (!(await setupTokenValid(c.get('deps').db, (c.req.param('token') ?? '')))) throw notFound();
+    const { db } = c.get('deps');
+    if (!(await setupTokenValid(db, (c.req.param('token') ?? '')))) {
+      if (await isInitialised(db)) return setupDone(c);
+      throw notFound();
+    }
     return staffPage(c,
       t('auth.setup.title'),
       <AccountPage c={c} title={t('auth.setup.title')} intro={t('auth.setup.intro')} submit={t('auth.setup.submit')} form={emptyForm()} />,
@@ -135,8 +160,14 @@ export function registerSetup(app: App): void {
       return staffPage(c, t('auth.setup.title'), <AccountPage c={c} title={t('auth.setup.title')} intro={t('auth.setup.intro')} submit={t('auth.setup.submit')} form={form} />, 400);
     }
     try {
-      const result = await initialise(db, parsed.data);
-      return showShares(c, { shares: result.shares, threshold: result.threshold, createdAt: new Date() });
+      // Post/redirect/get: the shares page can be reloaded, or come back to with Back, until the
+      // shares are confirmed; re-posting this form (its token used) would show them no more.
+      let cookie = '';
+      await initialise(db, parsed.data, undefined, undefined, async (tx, made) => {
+        cookie = await keepShares(tx, { shares: made.shares, threshold: made.threshold, createdAt: new Date() });
+      });
+      writeSharesCookie(c, cookie, SHARES_KEPT_MS / 1000);
+      return c.redirect(`${SHARES_PAGE_PATH}?lang=${c.get('lang')}`, 303);
     } catch (error) {
       if (error instanceof AlreadyInitialised) throw notFound();
       throw error;

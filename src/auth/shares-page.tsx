@@ -4,17 +4,15 @@ import { dbOf, type App, type AppEnv } from '../web/context.ts';
 import { route, SIGNING_IN } from '../web/route.ts';
 import { staffPage } from '../web/layout.tsx';
 import { formValues } from '../web/forms.tsx';
-import { AppError, notFound } from '../web/errors.ts';
+import { AppError } from '../web/errors.ts';
 import type { Lang } from '../i18n/lang.ts';
-import { recoverySharesOf, type RecoveryShares } from './recovery-shares.ts';
+import { clearSharesCookie, readSharesCookie, SHARES_PATH } from './cookie.ts';
+import { forgetShares, keptShares, type RecoveryShares } from './recovery-shares.ts';
 
-/** Where the shares page's confirmation goes; a refused confirmation shows the shares again. */
-export const SHARES_CONFIRM_PATH = '/staff/recovery-shares';
+/** The page that shows the kept shares (the setup form leads here) and takes their confirmation. */
+export const SHARES_PAGE_PATH = SHARES_PATH;
 
-const confirmForm = z.object({
-  share: z.array(z.string().max(100)).min(2).max(20),
-  stored: z.string().max(10).optional(),
-});
+const confirmForm = z.object({ stored: z.string().max(10).optional() });
 
 const dateFormats = new Map<Lang, Intl.DateTimeFormat>();
 
@@ -25,12 +23,12 @@ function dateOn(lang: Lang, date: Date): string {
 }
 
 /**
- * The page that shows the recovery shares, once. Nothing on it may lose them: it has no link
- * that leaves (no language switch either), each share prints on a sheet of its own that says
- * what it is, and the only way on is a form that carries the shares and refuses to go on until
- * the person confirms they are printed or stored.
+ * The page that shows the recovery shares until they are confirmed. Nothing on it may lose them:
+ * it has no link that leaves (no language switch either), a reload or Back shows it again, each
+ * share prints on a sheet of its own that says what it is, and the only way on is a form that
+ * refuses to go on until the person confirms they are printed or stored.
  */
-export function showShares(c: Context<AppEnv>, recovery: RecoveryShares, confirmationMissing = false) {
+function showShares(c: Context<AppEnv>, recovery: RecoveryShares, confirmationMissing = false) {
   const t = c.get('t');
   return staffPage(c, t('auth.shares.title'), <SharesPage c={c} recovery={recovery} missing={confirmationMissing} />, confirmationMissing ? 400 : 200, {
     languages: false,
@@ -87,10 +85,7 @@ function SharesPage(props: { c: Context<AppEnv>; recovery: RecoveryShares; missi
           </dl>
         </section>
       ))}
-      <form method="post" action={`${SHARES_CONFIRM_PATH}?lang=${c.get('lang')}`} class="screen-only" data-keep-until-sent>
-        {recovery.shares.map((share) => (
-          <input type="hidden" name="share" value={share} />
-        ))}
+      <form method="post" action={`${SHARES_PAGE_PATH}?lang=${c.get('lang')}`} class="screen-only" data-keep-until-sent>
         <div class="choice">
           <input type="checkbox" id="stored" name="stored" value="yes" required aria-invalid={props.missing ? 'true' : undefined} />
           <label for="stored">{t('auth.shares.confirm')}</label>
@@ -103,18 +98,43 @@ function SharesPage(props: { c: Context<AppEnv>; recovery: RecoveryShares; missi
   );
 }
 
+/**
+ * Without the cookie, once confirmed, or after the hour they are kept, the shares are gone: the
+ * page says so, and shows none. A stale cookie is cleared; a browser that sent none gets none.
+ */
+function sharesGone(c: Context<AppEnv>) {
+  const t = c.get('t');
+  if (readSharesCookie(c) !== undefined) clearSharesCookie(c);
+  return staffPage(c,
+    t('auth.shares.goneTitle'),
+    <>
+      <h1>{t('auth.shares.goneTitle')}</h1>
+      <p>{t('auth.shares.gone')}</p>
+      <p>
+        <a href="/staff/login">{t('auth.ready.go')}</a>
+      </p>
+    </>,
+    404,
+  );
+}
+
 export function registerShares(app: App): void {
-  /**
-   * The shares come back with the form (they are stored nowhere) and are shown again only if
-   * they rebuild this installation's recovery key. Confirmed, the person goes on to log in.
-   */
-  route(app, 'POST', SHARES_CONFIRM_PATH, SIGNING_IN, async (c) => {
-    const values = formValues(await c.req.parseBody({ all: true }));
-    const parsed = confirmForm.safeParse({ share: [values.share ?? []].flat(), stored: values.stored });
+  /** The shares as the setup form kept them, for as long as this browser's cookie and their row live. */
+  route(app, 'GET', SHARES_PAGE_PATH, SIGNING_IN, async (c) => {
+    const recovery = await keptShares(dbOf(c), readSharesCookie(c));
+    return recovery ? showShares(c, recovery) : sharesGone(c);
+  });
+
+  /** Confirmed, the shares are deleted and the person goes on to log in; unconfirmed, they are shown again. */
+  route(app, 'POST', SHARES_PAGE_PATH, SIGNING_IN, async (c) => {
+    const parsed = confirmForm.safeParse(formValues(await c.req.parseBody({ all: true })));
     if (!parsed.success) throw new AppError('bad_request');
-    const recovery = await recoverySharesOf(dbOf(c), parsed.data.share);
-    if (!recovery) throw notFound();
+    const cookie = readSharesCookie(c);
+    const recovery = await keptShares(dbOf(c), cookie);
+    if (!recovery) return sharesGone(c);
     if (parsed.data.stored !== 'yes') return showShares(c, recovery, true);
+    await forgetShares(dbOf(c), cookie);
+    clearSharesCookie(c);
     return c.redirect('/staff/login', 303);
   });
 }

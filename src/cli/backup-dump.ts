@@ -3,10 +3,11 @@ import { BACKUP_VERSION, encodeValue, type BackupContents, type TableDump } from
 import { listTables, primaryKeys, quoteIdent, type Column } from './schema.ts';
 
 /**
- * Tables a backup leaves out: the migration record (kept as a list of names instead) and sessions,
- * which would be stale after a restore and would only add copies of sealed private keys to the file.
+ * Tables a backup leaves out: the migration record (kept as a list of names instead), sessions
+ * and the recovery shares kept until they are confirmed, which would be stale after a restore and
+ * would only add copies of sealed private keys and shares to the file.
  */
-export const NOT_BACKED_UP: ReadonlySet<string> = new Set(['schema_migrations', 'sessions']);
+export const NOT_BACKED_UP: ReadonlySet<string> = new Set(['schema_migrations', 'sessions', 'shown_recovery_shares']);
 
 /** Types the drivers hand back as plain JSON values, or as bytes. */
 const AS_IS = new Set(['bytea', 'boolean', 'smallint', 'integer', 'text', 'character varying', 'character', 'uuid']);

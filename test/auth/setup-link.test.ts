@@ -62,11 +62,16 @@ test('a new link replaces the old; the setup page refuses a common or short pass
   assert.equal(await isInitialised(t.db), false);
 
   const done = await browser.post(`/staff/setup/${token}`, ADMIN);
-  assert.equal(done.status, 200, 'set up');
+  assert.equal(done.status, 303, 'set up');
+  assert.equal(done.location?.split('?')[0], '/staff/recovery-shares', 'on to the recovery shares');
   assert.ok(await isInitialised(t.db));
   const [admin] = await t.db.query<{ id: string }>("select id from users where login = 'first'");
   assert.ok(await isConfirmedCoordinator(t.db, admin!.id), 'the first administrator is a confirmed coordinator');
-  assert.equal((await browser.get(`/staff/setup/${token}`)).status, 404, 'the used link');
+  const used = await browser.get(`/staff/setup/${token}`);
+  assert.equal(used.status, 404, 'the used link');
+  // Back from the shares page lands here: it leads to them again (while they are kept).
+  assertShows(used, ru('auth.setup.invalid'), 'the used link');
+  assert.match(used.html, /<a\b[^>]*\bhref="\/staff\/recovery-shares\?lang=ru"/, 'with a way back to the shares');
   assert.equal(await issueSetupToken(t.db), null, 'no new link once set up');
   const [row] = await t.db.query<{ hash: Uint8Array | null; expires: Date | null }>('select setup_token_hash as hash, setup_token_expires_at as expires from instance where id = 1');
   assert.deepEqual(row, { hash: null, expires: null }, 'nothing of the link remains');

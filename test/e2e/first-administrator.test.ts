@@ -1,7 +1,7 @@
 /**
  * The first administrator sets Beside up in Chromium and gets the recovery shares: printed, each
- * share comes out on a sheet of its own; with JavaScript, leaving the page before confirming
- * asks first, and the confirmation leads on to the login without asking.
+ * share comes out on a sheet of its own; a reload shows them again; with JavaScript, leaving the
+ * page before confirming asks first, and the confirmation leads on to the login without asking.
  *
  * Beside runs in this process on the embedded database in a temporary folder.
  */
@@ -77,7 +77,13 @@ describe('the first administrator in a browser', () => {
     await page.fill('#password', 'the first administrator passphrase');
     await page.click('main form button[type="submit"]');
     await page.locator('[data-share]').first().waitFor();
-    assert.equal(await page.locator('[data-share]').count(), 3, 'three shares');
+    assert.equal(new URL(page.url()).pathname, '/staff/recovery-shares', 'the setup form sent the browser on to the shares page');
+    const shares = await page.locator('[data-share]').allTextContents();
+    assert.equal(shares.length, 3, 'three shares');
+    // A reload shows the page again rather than re-posting the used setup link.
+    await page.reload();
+    await page.locator('[data-share]').first().waitFor();
+    assert.deepEqual(await page.locator('[data-share]').allTextContents(), shares, 'a reload shows the same shares');
     assert.ok(await page.locator('[data-print]').isVisible(), 'with JavaScript, a print button');
   });
 
@@ -108,5 +114,12 @@ describe('the first administrator in a browser', () => {
     await page.click('main form button[type="submit"]');
     await page.waitForURL((url) => url.pathname === '/staff/login');
     assert.equal(askedAgain, false, 'the confirmation leads on without asking');
+    const [kept] = await server!.db.query<{ n: number }>('select count(*)::int as n from shown_recovery_shares');
+    assert.equal(kept?.n, 0, 'the confirmed shares are no longer kept');
+    // Back, after confirming, says the shares are gone and shows none.
+    await page.goBack();
+    await page.locator('main h1').waitFor();
+    assert.equal(new URL(page.url()).pathname, '/staff/recovery-shares', 'back on the shares page');
+    assert.equal(await page.locator('[data-share]').count(), 0, 'no share is shown any more');
   });
 });

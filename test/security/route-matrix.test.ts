@@ -144,7 +144,8 @@ function bodyFor(route: RouteRecord): Fields {
     '/staff/users/:id/deactivate': {},
     // Revoking an invitation already revoked answers success, so every caller gets the same.
     '/staff/users/invites/:id/revoke': {},
-    '/staff/recovery-shares': { share: ['0000-0000', '0000-0000', '0000-0000'], stored: 'yes' },
+    // No walk holds the shares' cookie: every caller is told the shares are gone, and nothing is set.
+    '/staff/recovery-shares': { stored: 'yes' },
     '/staff/coordinators/:id/confirm': {},
     '/staff/requests/:id/reply': { body: 'route matrix reply' },
     '/staff/requests/:id/status': { status: 'triage' },

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { openEmbedded, type Db } from '../../src/db/client.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { parseShare } from '../../src/crypto/recovery.ts';
+import { keepShares } from '../../src/auth/recovery-shares.ts';
 import { openTestDb } from '../support/db.ts';
 import {
   Browser,
@@ -179,6 +180,10 @@ before(async () => {
       needles.push(secretNeedle(`cookie id of the ${who}`, Buffer.from(id, 'base64url')), secretNeedle(`cookie secret of the ${who}`, Buffer.from(secret, 'base64url')));
     }
     instance.shares.forEach((share, index) => needles.push(textNeedle(`recovery share ${index + 1}`, share), secretNeedle(`recovery share ${index + 1} (bytes)`, parseShare(share))));
+    // The shares as the setup link keeps them until they are confirmed, sealed under a cookie's key.
+    const sharesCookie = await keepShares(db, { shares: instance.shares, threshold: instance.threshold, createdAt: new Date() });
+    const [sharesId, sharesSecret] = sharesCookie.split('.') as [string, string];
+    needles.push(secretNeedle('cookie id of the kept shares', Buffer.from(sharesId, 'base64url')), secretNeedle('cookie secret of the kept shares', Buffer.from(sharesSecret, 'base64url')));
   } finally {
     Object.assign(console, originals);
   }
@@ -277,13 +282,14 @@ describe('a stolen database', () => {
 
   test('no table holds any marker, receipt, password, TOTP secret, cookie, recovery share or address', async () => {
     const { tables, hits, canariesFound } = await scanTables();
-    for (const table of ['audit_events', 'case_notes', 'cases', 'case_members', 'case_needs', 'help_requests', 'messages', 'sessions', 'users', 'vaults', 'vault_keys', 'instance']) {
+    for (const table of ['audit_events', 'case_notes', 'cases', 'case_members', 'case_needs', 'help_requests', 'messages', 'sessions', 'users', 'vaults', 'vault_keys', 'instance', 'shown_recovery_shares']) {
       assert.ok(tables.includes(table), `the scan covers ${table}`);
     }
     assert.ok(needles.length >= 45, `only ${needles.length} needles`);
     const notes = await db.query<{ part: string }>('select distinct part from case_notes order by part');
     assert.deepEqual(notes.map((row) => row.part), ['core', 'housing', 'legal', 'psych'], 'a sealed note in every part of a case was planted');
     assert.equal(await countRowsOf("cases where origin = 'referral' and content is not null"), 1, 'the referral case content was planted');
+    assert.equal(await countRowsOf('shown_recovery_shares'), 1, 'the kept recovery shares were planted');
     assert.deepEqual([...canariesFound].sort(), ['canary bytes', 'canary text'], 'the scan finds plaintext when there is some');
     assert.deepEqual(hits, []);
   });
