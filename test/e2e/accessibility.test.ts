@@ -12,36 +12,17 @@
  * node_modules, so nothing is loaded from another origin and the page's CSP stays in force.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { loadConfig } from '../../src/config.ts';
-import { start } from '../../src/main.ts';
+import { type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { PAGE_TIMEOUT_MS, startBrowserRig, type BrowserRig } from '../support/chromium.ts';
 import type { Db } from '../../src/db/client.ts';
 import { issueSetupToken } from '../../src/auth/initialise.ts';
 import { insertUser } from '../../src/auth/users.ts';
 import { currentTotp } from '../../src/auth/totp.ts';
 import { LANGUAGES, type Lang } from '../../src/i18n/index.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox', // CI runs as root, where Chromium's sandbox cannot start
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-smooth-scrolling',
-];
-const PAGE_TIMEOUT_MS = 15_000;
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const WIDTHS = [360, 1280] as const;
@@ -54,18 +35,6 @@ const STORIES: Record<Lang, string> = {
 };
 
 type Finding = { rule: string; impact: string | null; help: string; targets: string[] };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** axe-core's WCAG A and AA violations on the page as it is now. */
 async function axeViolations(page: Page): Promise<Finding[]> {
@@ -172,7 +141,7 @@ async function skipBrowserChecks(page: Page, form: string): Promise<void> {
 }
 
 describe('accessibility of every page (axe-core, WCAG 2.1 A and AA, 360 and 1280 px)', () => {
-  let tmp = '';
+  let rig: BrowserRig | undefined;
   let base = '';
   let server: { db: Db; close: () => Promise<void> } | undefined;
   let browser: Browser | undefined;
@@ -234,22 +203,11 @@ describe('accessibility of every page (axe-core, WCAG 2.1 A and AA, 360 and 1280
   }
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
-    tmp = await mkdtemp(join(tmpdir(), 'beside-a11y-'));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    server = await start(loadConfig({ NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: join(tmp, 'data'), QUICK_EXIT_URL: `${base}/ru/` }));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    rig = await startBrowserRig('beside-a11y-', (address) => ({ QUICK_EXIT_URL: `${address}/ru/` }));
+    ({ base, server, browser } = rig);
   });
 
-  after(async () => {
-    try {
-      await browser?.close();
-      if (server) await Promise.race([server.close(), delay(10_000, undefined, { ref: false })]);
-    } finally {
-      if (tmp) await rm(tmp, { recursive: true, force: true });
-    }
-  });
+  after(() => rig?.close());
 
   it('the checks notice a planted violation and a scrolling box the keyboard cannot reach', async () => {
     const context = await newContext({ locale: 'en-GB' });

@@ -6,34 +6,12 @@
  * Beside runs in this process on the embedded database in a temporary folder.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { loadConfig } from '../../src/config.ts';
-import { start } from '../../src/main.ts';
+import { type Browser, type Page } from 'playwright-core';
+import { PAGE_TIMEOUT_MS, startBrowserRig, type BrowserRig } from '../support/chromium.ts';
 import type { Db } from '../../src/db/client.ts';
 import { issueSetupToken } from '../../src/auth/initialise.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const PAGE_TIMEOUT_MS = 15_000;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** How many pages a PDF has: Chromium writes one `/Type /Page` object per page. */
 function pdfPages(pdf: Buffer): number {
@@ -41,29 +19,18 @@ function pdfPages(pdf: Buffer): number {
 }
 
 describe('the first administrator in a browser', () => {
-  let tmp = '';
+  let rig: BrowserRig | undefined;
   let base = '';
   let server: { db: Db; close: () => Promise<void> } | undefined;
   let browser: Browser | undefined;
   let page: Page;
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
-    tmp = await mkdtemp(join(tmpdir(), 'beside-e2e-admin-'));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    server = await start(loadConfig({ NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: join(tmp, 'data'), ORG_NAME: 'Rainbow Shelter Test' }));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    rig = await startBrowserRig('beside-e2e-admin-', () => ({ ORG_NAME: 'Rainbow Shelter Test' }));
+    ({ base, server, browser } = rig);
   });
 
-  after(async () => {
-    try {
-      await browser?.close();
-      if (server) await Promise.race([server.close(), delay(10_000, undefined, { ref: false })]);
-    } finally {
-      if (tmp) await rm(tmp, { recursive: true, force: true });
-    }
-  });
+  after(() => rig?.close());
 
   it('sets up Beside and is shown the recovery shares', async () => {
     const token = await issueSetupToken(server!.db);

@@ -8,16 +8,11 @@
  * are prepared directly in the database (the web setup flow has its own tests).
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { loadConfig } from '../../src/config.ts';
-import { start } from '../../src/main.ts';
+import { type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { PAGE_TIMEOUT_MS, startBrowserRig, type BrowserRig } from '../support/chromium.ts';
 import type { Db } from '../../src/db/client.ts';
 import { initialise } from '../../src/auth/initialise.ts';
 import { confirmCoordinator } from '../../src/auth/confirm-coordinator.ts';
@@ -25,18 +20,6 @@ import { insertUser, type User } from '../../src/auth/users.ts';
 import { currentTotp, newTotpSecret, saveTotpSecret } from '../../src/auth/totp.ts';
 import { translator } from '../../src/i18n/index.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox', // CI runs as root, where Chromium's sandbox cannot start
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const PAGE_TIMEOUT_MS = 15_000;
 
 const ru = translator('ru');
 const en = translator('en');
@@ -47,18 +30,6 @@ const ANSWER = 'Спасибо! Мне безопасно говорить ве�
 
 type StaffMember = { user: User; login: string; password: string; secret: string };
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 async function addStaff(db: Db, login: string, displayName: string, roles: User['roles']): Promise<StaffMember> {
   const password = `${login}-correct-horse-battery-staple`;
   const user = await insertUser(db, { login, displayName, roles, language: 'en', password });
@@ -68,7 +39,7 @@ async function addStaff(db: Db, login: string, displayName: string, roles: User[
 }
 
 describe('help journey in a browser', () => {
-  let tmp = '';
+  let rig: BrowserRig | undefined;
   let base = '';
   let quickExitUrl = '';
   let server: { db: Db; close: () => Promise<void> } | undefined;
@@ -106,15 +77,10 @@ describe('help journey in a browser', () => {
   }
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
-    tmp = await mkdtemp(join(tmpdir(), 'beside-e2e-'));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
+    rig = await startBrowserRig('beside-e2e-', (address) => ({ QUICK_EXIT_URL: `${address}/ru/` }));
+    ({ base, server, browser } = rig);
     // A quick exit that stays on this machine: the test must never reach an outside site.
     quickExitUrl = `${base}/ru/`;
-    server = await start(
-      loadConfig({ NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: join(tmp, 'data'), QUICK_EXIT_URL: quickExitUrl }),
-    );
     const { db } = server;
     // Staff exist before the person writes: a request is sealed to the coordinators of that moment.
     const { userId: adminId } = await initialise(db, { login: 'admin', displayName: 'Admin', password: 'admin-correct-horse-battery-staple', language: 'en' });
@@ -122,20 +88,10 @@ describe('help journey in a browser', () => {
     // A new coordinator receives requests only once a confirmed coordinator vouches for them.
     assert.ok(await confirmCoordinator(db, adminId, coordinator.user.id), 'the first administrator confirms Anna');
     caseworker = await addStaff(db, 'boris', 'Boris Caseworker', ['caseworker']);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
     personContext = await newContext({ javaScriptEnabled: false, locale: 'ru-RU' });
   });
 
-  after(async () => {
-    try {
-      await browser?.close();
-      // A failed step can leave the database stuck mid-transaction; never let that keep the
-      // temporary folder (or the test) waiting for ever.
-      if (server) await Promise.race([server.close(), delay(10_000, undefined, { ref: false })]);
-    } finally {
-      if (tmp) await rm(tmp, { recursive: true, force: true });
-    }
-  });
+  after(() => rig?.close());
 
   it('a person asks for help in Russian without JavaScript and gets a receipt', async () => {
     const page = await personContext.newPage();
@@ -256,7 +212,7 @@ describe('help journey in a browser', () => {
     const context = await newContext({ locale: 'ru-RU', viewport: { width: 320, height: 640 } });
     const page = await context.newPage();
     await page.goto(`${base}/ru/help`);
-    const shot = join(tmp, 'help-320.png');
+    const shot = join(rig!.folder, 'help-320.png');
     await page.screenshot({ path: shot, fullPage: true });
     assert.ok((await stat(shot)).size > 0);
     const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));

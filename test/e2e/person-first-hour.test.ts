@@ -7,41 +7,17 @@
  * help-journey.test.ts.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
-import { loadConfig } from '../../src/config.ts';
-import { start } from '../../src/main.ts';
-import type { Db } from '../../src/db/client.ts';
+import { type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+import { PAGE_TIMEOUT_MS, startBrowserRig, type BrowserRig } from '../support/chromium.ts';
 import { translator } from '../../src/i18n/index.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const PAGE_TIMEOUT_MS = 15_000;
 const ru = translator('ru');
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 describe('the first hour of a person, in a browser', () => {
-  let tmp = '';
+  let rig: BrowserRig | undefined;
   let base = '';
   let exitUrl = '';
-  let server: { db: Db; close: () => Promise<void> } | undefined;
   let browser: Browser | undefined;
 
   async function newContext(options: BrowserContextOptions = {}): Promise<BrowserContext> {
@@ -52,23 +28,12 @@ describe('the first hour of a person, in a browser', () => {
   }
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
-    tmp = await mkdtemp(join(tmpdir(), 'beside-e2e-first-hour-'));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
+    rig = await startBrowserRig('beside-e2e-first-hour-', (address) => ({ QUICK_EXIT_URL: `${address}/en/` }));
+    ({ base, browser } = rig);
     exitUrl = `${base}/en/`; // a quick exit that stays on this machine
-    server = await start(loadConfig({ NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: join(tmp, 'data'), QUICK_EXIT_URL: exitUrl }));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   });
 
-  after(async () => {
-    try {
-      await browser?.close();
-      if (server) await Promise.race([server.close(), delay(10_000, undefined, { ref: false })]);
-    } finally {
-      if (tmp) await rm(tmp, { recursive: true, force: true });
-    }
-  });
+  after(() => rig?.close());
 
   /**
    * Types a story, says "in danger", leaves by the quick exit (a plain link without JavaScript)

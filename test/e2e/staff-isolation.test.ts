@@ -6,39 +6,17 @@
  * JavaScript off, as a person would send it.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { loadConfig } from '../../src/config.ts';
-import { start } from '../../src/main.ts';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { PAGE_TIMEOUT_MS, startBrowserRig, type BrowserRig } from '../support/chromium.ts';
 import type { Db } from '../../src/db/client.ts';
 import { initialise } from '../../src/auth/initialise.ts';
 import { currentTotp, newTotpSecret, saveTotpSecret } from '../../src/auth/totp.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const PAGE_TIMEOUT_MS = 15_000;
 
 const OVERRIDE_STORY = 'Документ: \u202Egnp.exe';
 const HEBREW_STORY = 'שלום, אני צריך עזרה';
 const ARABIC_CONTACT = 'اتصل بي مساء';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * The horizontal centre of each character of a text node, in logical order, as laid out: the
@@ -71,7 +49,7 @@ const ascending = (xs: number[]) => xs.every((x, i) => i === 0 || x > xs[i - 1]!
 const descending = (xs: number[]) => xs.every((x, i) => i === 0 || x < xs[i - 1]!);
 
 describe('text from the public on staff pages, in a browser', () => {
-  let tmp = '';
+  let rig: BrowserRig | undefined;
   let base = '';
   let server: { db: Db; close: () => Promise<void> } | undefined;
   let browser: Browser | undefined;
@@ -93,16 +71,12 @@ describe('text from the public on staff pages, in a browser', () => {
   }
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
-    tmp = await mkdtemp(join(tmpdir(), 'beside-e2e-isolation-'));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    server = await start(loadConfig({ NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: join(tmp, 'data'), QUICK_EXIT_URL: `${base}/ru/` }));
+    rig = await startBrowserRig('beside-e2e-isolation-', (address) => ({ QUICK_EXIT_URL: `${address}/ru/` }));
+    ({ base, server, browser } = rig);
     const { userId } = await initialise(server.db, { login: login.login, displayName: 'Admin', password: login.password, language: 'en' });
     const [row] = await server.db.query<{ public_key: Uint8Array }>('select public_key from users where id = $1', [userId]);
     login = { ...login, secret: newTotpSecret() };
     await saveTotpSecret(server.db, userId, row!.public_key, login.secret, 0);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 
     const context = await browser.newContext({ locale: 'en-GB' });
     context.setDefaultTimeout(PAGE_TIMEOUT_MS);
@@ -117,14 +91,7 @@ describe('text from the public on staff pages, in a browser', () => {
     await staff.waitForURL((url) => url.pathname !== '/staff/login/code');
   });
 
-  after(async () => {
-    try {
-      await browser?.close();
-      if (server) await Promise.race([server.close(), delay(10_000, undefined, { ref: false })]);
-    } finally {
-      if (tmp) await rm(tmp, { recursive: true, force: true });
-    }
-  });
+  after(() => rig?.close());
 
   it('the measurement itself sees an override obeyed (the canary)', async () => {
     // Raw text with the override, outside Beside's component: Chromium shows it reversed.
