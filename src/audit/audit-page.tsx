@@ -3,7 +3,7 @@ import { staffPage } from '../web/layout.tsx';
 import { dbOf, type App } from '../web/context.ts';
 import { formatDateTime } from '../i18n/index.ts';
 import { listUsers } from '../auth/users.ts';
-import { TableRegion } from '../auth/table-region.tsx';
+import { TableRegion } from '../web/table-region.tsx';
 import { listAudit, verifyAudit } from './log.ts';
 import { isAuditKind } from './events.ts';
 

@@ -14,7 +14,7 @@ import { ROLES, isRole, type Role } from './roles.ts';
 import { listUsers } from './users.ts';
 import { INVITE_DAYS, inviteUser, listPendingInvites, revokeInvite } from './invites.ts';
 import { deactivateUser } from './deactivate-user.ts';
-import { TableRegion } from './table-region.tsx';
+import { TableRegion } from '../web/table-region.tsx';
 
 const NOTE_MAX = 200;
 

@@ -82,8 +82,7 @@ export type CaseStatus = CaseSummary['status'];
  * Cases a user is on, or (for coordinators' overview) every case; open or closed ones, or both
  * when no status is named. Metadata only.
  */
-export async function listCases(db: Queryable, scope: { memberId: string } | 'all' | 'all-open', status?: CaseStatus): Promise<CaseSummary[]> {
-  if (scope === 'all-open') return listCases(db, 'all', 'open');
+export async function listCases(db: Queryable, scope: { memberId: string } | 'all', status?: CaseStatus): Promise<CaseSummary[]> {
   const rows =
     scope === 'all'
       ? await db.query<CaseRow>(`select ${CASE_COLUMNS} from cases where ($1::text is null or status = $1) order by urgent desc, updated_at desc`, [status ?? null])

@@ -164,3 +164,21 @@ test('the users table and the invitations table name every column', async () => 
   assert.deepEqual(headers.filter((text) => text === ''), [], 'no empty column header');
   assert.ok(headers.includes(en('auth.users.actions')), 'the buttons column is named');
 });
+
+test('revoking and accepting one invitation at the same moment: one of them wins, never both (concurrent on PostgreSQL)', async () => {
+  for (let round = 0; round < 3; round += 1) {
+    const { path, id } = await invite(`race ${round}`, ['caseworker']);
+    const login = `race${round}`;
+    const [, accepted] = await Promise.all([
+      admin.staffPost(`/staff/users/invites/${id}/revoke?lang=en`, {}),
+      new Browser(t).post(path, { ...ACCOUNT, login }),
+    ]);
+    const [row] = await t.db.query<{ used: boolean; revoked: boolean }>(
+      'select used_at is not null as used, revoked_at is not null as revoked from invites where id = $1',
+      [id],
+    );
+    assert.ok(row && row.used !== row.revoked, `round ${round}: used ${row?.used}, revoked ${row?.revoked}`);
+    assert.equal(await countRows(t.db, 'users', 'login = $1', [login]), row.used ? 1 : 0, 'an account exists only when the acceptance won');
+    assert.equal(accepted.status === 303, row.used, 'the person is told the truth');
+  }
+});

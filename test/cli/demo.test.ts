@@ -25,7 +25,7 @@ before(async () => {
   const db = await openTestDb();
   demo = await seedDemo(db);
   t = await startTestApp({}, { db });
-  for (const summary of await listCases(db, 'all-open')) {
+  for (const summary of await listCases(db, 'all', 'open')) {
     for (const letter of ['A', 'B', 'C'] as const) if (summary.pseudonym === demo.cases[letter]) caseIds[letter] = summary.id;
   }
   // Closed cases are not in the open overview; the caseworker's own list has them.
