@@ -80,11 +80,3 @@ const FORM_OVERHEAD_BYTES = 4096;
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 export const HELP_BODY_BYTES = sum(Object.values(TEXT_LIMITS)) * BYTES_PER_CHARACTER + FORM_OVERHEAD_BYTES;
 export const STATUS_BODY_BYTES = MESSAGE_LIMIT * BYTES_PER_CHARACTER + FORM_OVERHEAD_BYTES;
-
-/** The body limit of a public form that takes long texts, or undefined for every other request. */
-export function longFormBodyBytes(method: string, path: string): number | undefined {
-  if (method !== 'POST') return undefined;
-  const [, lang, page] = /^\/([a-z]{2})(\/help|\/help\/status)$/.exec(path) ?? [];
-  if (!(LANGUAGES as readonly (string | undefined)[]).includes(lang)) return undefined;
-  return page === '/help' ? HELP_BODY_BYTES : STATUS_BODY_BYTES;
-}

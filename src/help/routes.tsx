@@ -10,7 +10,7 @@ import { prerenderedRoute, type PageInputs } from '../web/prerendered.ts';
 import { emptyForm, fieldErrors, formValues, textOf } from '../web/forms.tsx';
 import { clientAddress } from '../web/client-address.ts';
 import { KeyDerivationsBusy } from '../crypto/kdf-queue.ts';
-import { MESSAGE_LIMIT, characters, helpFormMessages, helpFormSchema, normaliseText, type HelpFormFields } from './help-form.ts';
+import { HELP_BODY_BYTES, MESSAGE_LIMIT, STATUS_BODY_BYTES, characters, helpFormMessages, helpFormSchema, normaliseText, type HelpFormFields } from './help-form.ts';
 import { HelpFormPage, HomePage, ReceiptPage } from './help-views.tsx';
 import { ReceiptForm, StatusPage } from './status-views.tsx';
 import { submitHelpForm } from './submit-request.ts';
@@ -94,7 +94,7 @@ export function registerHelp(app: App): void {
     }
     const { receipt, repeated } = submission;
     return publicPage(c, '/help', <ReceiptPage t={t} lang={lang} receipt={receipt} urgent={urgent} repeated={repeated} country={country} config={config} />);
-  });
+  }, { maxBodyBytes: HELP_BODY_BYTES });
 
   prerenderedRoute(app, '/:lang/help/status', (page) => publicLayout(page, '/help/status', <ReceiptForm t={page.t} lang={page.lang} />));
 
@@ -155,7 +155,7 @@ export function registerHelp(app: App): void {
         return publicPage(c, '/help/status', <p class="ok" role="status">{t('status.erased')}</p>);
       }
     }
-  });
+  }, { maxBodyBytes: STATUS_BODY_BYTES });
 
   registerTriage(app);
 }

@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { compress } from 'hono/compress';
 import { isLang, pickLanguage, translator } from '../i18n/index.ts';
 import type { App, AppEnv, Deps } from './context.ts';
@@ -10,12 +9,8 @@ import { PublicLayout, renderPage, staffPage } from './layout.tsx';
 import { registerStatic } from './static.ts';
 import { machine, route } from './route.ts';
 import { registerHelp } from '../help/routes.tsx';
-import { longFormBodyBytes } from '../help/help-form.ts';
 import { registerAuth } from '../auth/routes.tsx';
 import { registerCases } from '../cases/routes.tsx';
-
-/** Forms are small; anything larger is refused before it is parsed. */
-const MAX_BODY_BYTES = 64 * 1024;
 
 export function createApp(deps: Deps): App {
   const app: App = new Hono<AppEnv>();
@@ -31,16 +26,6 @@ export function createApp(deps: Deps): App {
   });
   app.use(securityHeaders);
   app.use(compress());
-  // The public forms that take a long story get a limit sized for it; everything else stays small.
-  const tooLarge = () => {
-    throw new AppError('payload_too_large');
-  };
-  // GET and HEAD carry no body, and merely asking for one makes the Node adapter build a full
-  // Request: a third of the cost of serving a pre-rendered page.
-  app.use((c, next) =>
-    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : bodyLimit({ maxSize: longFormBodyBytes(c.req.method, c.req.path) ?? MAX_BODY_BYTES, onError: tooLarge })(c, next),
-  );
-
   registerStatic(app);
   route(app, 'GET', '/api/health', machine({ verify: 'open', why: 'health check for load balancers and monitoring' }), async (c) => {
     await deps.db.query('select 1');

@@ -1,4 +1,5 @@
 import type { Context, Handler, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { isRole, type Role } from '../auth/roles.ts';
 import { requireStaff } from '../auth/access.ts';
 import type { App, AppEnv } from './context.ts';
@@ -56,17 +57,29 @@ export function routesOf(app: App): RouteRecord[] {
   return registry.get(app) ?? [];
 }
 
-export function route(app: App, method: 'GET' | 'POST', path: string, access: Access, handler: Handler<AppEnv>): void {
+/** Forms are small; a larger body is refused before it is read, unless the route says otherwise. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** What a route may declare beyond its access: a larger body for a form that takes long texts. */
+export type RouteOptions = { maxBodyBytes?: number };
+
+export function route(app: App, method: 'GET' | 'POST', path: string, access: Access, handler: Handler<AppEnv>, options: RouteOptions = {}): void {
   checkAccess(method, path, access);
   const records = registry.get(app) ?? [];
   records.push({ method, path, access });
   registry.set(app, records);
-  app.on(method, path, ...(guardsFor(method, access) as []), handler);
+  app.on(method, path, ...(guardsFor(method, access, options) as []), handler);
 }
 
-function guardsFor(method: 'GET' | 'POST', access: Access): MiddlewareHandler<AppEnv>[] {
-  if (access.kind === 'machine') return access.verify === 'open' ? [] : [verifyMachine(access.verify)];
-  const guards: MiddlewareHandler<AppEnv>[] = [];
+const tooLarge = (): never => {
+  throw new AppError('payload_too_large');
+};
+
+function guardsFor(method: 'GET' | 'POST', access: Access, options: RouteOptions): MiddlewareHandler<AppEnv>[] {
+  // Only posts carry a body; GET never asks for one (asking makes the Node adapter build a full Request).
+  const limit = method === 'POST' ? [bodyLimit({ maxSize: options.maxBodyBytes ?? MAX_BODY_BYTES, onError: tooLarge })] : [];
+  if (access.kind === 'machine') return access.verify === 'open' ? limit : [...limit, verifyMachine(access.verify)];
+  const guards: MiddlewareHandler<AppEnv>[] = [...limit];
   if (method === 'POST') guards.push(checkSameOrigin, readForm);
   if (access.kind === 'staff') guards.push(requireStaff(access.roles));
   return guards;
