@@ -2,10 +2,10 @@
 // Usage: node scripts/run-tests.mjs [folder]   (no folder: everything under test/ except test/e2e)
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const folder = process.argv[2];
@@ -36,10 +36,19 @@ const env = { BESIDE_TEST_CHEAP_KDF: '1', ...process.env };
 // the server. test/support/db.ts finds it through the variable (names as in
 // test/support/db-template.ts); it is removed when the run ends.
 const server = process.env.TEST_DATABASE_URL;
-const templateFolder = server ? undefined : mkdtempSync(join(tmpdir(), 'beside-test-template-'));
+const runFolder = mkdtempSync(join(tmpdir(), 'beside-test-run-'));
 const template = server
   ? { variable: 'BESIDE_TEST_TEMPLATE_DB', where: `beside_tpl_${process.pid}_${randomBytes(4).toString('hex')}` }
-  : { variable: 'BESIDE_TEST_TEMPLATE_FILE', where: join(templateFolder, 'migrated.tar') };
+  : { variable: 'BESIDE_TEST_TEMPLATE_FILE', where: join(runFolder, 'migrated.tar') };
+
+// Each test process costs seconds before its first test (tsx, the app's modules, a database), so
+// the files run in a few processes, one per core: a group file imports its test files, and each
+// test file holds its tests and hooks inside describe() blocks, which keep them to that file; the
+// blocks run one after another. A file with a test or hook outside any describe() (it would
+// apply to every file of its group) runs in a process of its own, as do the browser tests, which
+// start servers of their own. Tests do not depend on each other: a closed test db is emptied
+// before the next test gets it (test/support/pglite-pool.ts), and a file run alone passes too.
+const CONCURRENCY = 2;
 
 // Ctrl-C reaches the test processes through the terminal; the run then ends and cleans up below.
 // A signal sent to this process alone is passed on to the process running now.
@@ -52,8 +61,8 @@ try {
 } catch (error) {
   console.error(`The tests could not run: ${error.message}`);
 } finally {
-  if (templateFolder) rmSync(templateFolder, { recursive: true, force: true });
-  else await runTemplateScript('drop').catch((error) => console.error(`Could not drop the template database ${template.where}: ${error.message}`));
+  rmSync(runFolder, { recursive: true, force: true });
+  if (server) await runTemplateScript('drop').catch((error) => console.error(`Could not drop the template database ${template.where}: ${error.message}`));
 }
 process.exit(status);
 
@@ -71,8 +80,8 @@ async function runAll() {
   // ("Fatal error … jit_page_->allocations_", nodejs/node#64500): a runtime crash, not a failed
   // assertion. Only files that died that way are run once more, and it is said loudly; a file with
   // a failing test, or any other failure, fails the run as before.
-  const crashed = crashedFiles(first.output);
-  const otherFailures = failedTests(first.output).filter((name) => !crashed.includes(name));
+  const crashed = crashedFiles(first);
+  const otherFailures = failingSummary(first.output).filter((name) => !crashed.includes(name) && !first.members.has(name));
   if (crashed.length === 0 || otherFailures.length > 0 || !/# Fatal error in/.test(first.output)) return first.status ?? 1;
   console.log(`\n!!! V8 aborted the test process of ${crashed.join(', ')} (nodejs/node#64500); running ${crashed.length === 1 ? 'it' : 'them'} once more.\n`);
   const second = await run(crashed);
@@ -95,10 +104,42 @@ function runTemplateScript(action) {
   });
 }
 
+/**
+ * The files in at most CONCURRENCY group files of about equal size (the size of a test file is a
+ * rough measure of its work); the others one file per process. Answers the paths to give node
+ * --test and, for each group, the files it holds.
+ */
+function grouped(list) {
+  const together = list.filter(keepsToItself);
+  const alone = list.filter((file) => !together.includes(file));
+  if (together.length <= 1) return { paths: list, members: new Map() };
+  const groups = Array.from({ length: Math.min(CONCURRENCY, together.length) }, () => ({ files: [], weight: 0 }));
+  const weighed = together.map((file) => ({ file, weight: statSync(join(root, file)).size })).sort((a, b) => b.weight - a.weight);
+  for (const { file, weight } of weighed) {
+    const lightest = groups.reduce((a, b) => (b.weight < a.weight ? b : a));
+    lightest.files.push(file);
+    lightest.weight += weight;
+  }
+  const members = new Map();
+  groups.forEach((group, index) => {
+    const path = join(runFolder, `group-${index + 1}.test.mjs`);
+    const imports = group.files.sort().map((file) => `import ${JSON.stringify(pathToFileURL(join(root, file)).href)};`);
+    writeFileSync(path, `${imports.join('\n')}\n`);
+    members.set(path, group.files);
+  });
+  return { paths: [...members.keys(), ...alone], members };
+}
+
+/** A test file whose tests and hooks all sit inside describe() blocks; browser tests never share a process. */
+function keepsToItself(file) {
+  return !file.startsWith('test/e2e/') && !/^(test|it|suite|before|after|beforeEach|afterEach)\(/m.test(readFileSync(join(root, file), 'utf8'));
+}
+
 /** Runs the files, showing the output as it comes and keeping it for the crash check. */
 function run(list) {
+  const { paths, members } = grouped(list);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...list], {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${CONCURRENCY}`, '--test-reporter=spec', ...paths], {
       cwd: root,
       env,
       stdio: ['inherit', 'pipe', 'pipe'],
@@ -114,7 +155,7 @@ function run(list) {
       process.stderr.write(chunk);
     });
     child.on('error', reject);
-    child.on('close', (status) => resolve({ status, output }));
+    child.on('close', (status) => resolve({ status, output, members }));
   });
 }
 
@@ -125,12 +166,9 @@ function failingSummary(output) {
     .map((name) => (name.startsWith(root) ? relative(root, name).split(sep).join('/') : name));
 }
 
-function crashedFiles(output) {
-  return failingSummary(output).filter((name) => /^test\/\S+\.test\.tsx?$/.test(name) && files.includes(name));
-}
-
-function failedTests(output) {
-  return failingSummary(output);
+/** A process that died is named by its path: a test file, or a group file standing for the files it holds. */
+function crashedFiles({ output, members }) {
+  return [...new Set(failingSummary(output).flatMap((name) => members.get(name) ?? (/^test\/\S+\.test\.tsx?$/.test(name) && files.includes(name) ? [name] : [])))];
 }
 
 function describeDatabase(url) {

@@ -20,7 +20,7 @@ export class InstanceSecretError extends Error {}
 export async function openInstance(config: Pick<Config, 'databaseUrl' | 'dataDir'>, env: Record<string, string | undefined> = process.env): Promise<Db> {
   const db = await openDatabase(config);
   try {
-    await prepareInstanceSecret(db, config.dataDir, env);
+    await startInstance(db, config.dataDir, env);
     return db;
   } catch (error) {
     await db.close();
@@ -28,7 +28,8 @@ export async function openInstance(config: Pick<Config, 'databaseUrl' | 'dataDir
   }
 }
 
-async function prepareInstanceSecret(db: Db, dataDir: string, env: Record<string, string | undefined>): Promise<void> {
+/** What every start does on the opened database: the instance secret's checks, and the first start's adoptions. */
+export async function startInstance(db: Db, dataDir: string, env: Record<string, string | undefined>): Promise<void> {
   let secret = readInstanceSecret(dataDir, env);
   const [state] = await db.query<{ has_check: boolean; accounts: boolean }>(
     'select exists (select 1 from instance where secret_check is not null) as has_check, exists (select 1 from users) as accounts',

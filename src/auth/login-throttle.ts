@@ -45,8 +45,13 @@ export function addressMayTry(limits: RateLimiter, address: string): boolean {
   return limits.attempt(`login:${address}`, ATTEMPTS_PER_ADDRESS, LOGIN_WINDOW_MS);
 }
 
+/** How long the next answer waits after this many failed logins from the address: doubling from 150 ms, at most 3 s. */
+export function slowDownMs(failures: number): number {
+  return Math.min(3000, 150 * 2 ** Math.min(failures, 5));
+}
+
 /** Each failed login from an address makes its next answer slower, up to 3 s. */
 export async function slowDown(limits: RateLimiter, address: string): Promise<void> {
   const failures = limits.count(`login-failed:${address}`, LOGIN_WINDOW_MS);
-  await new Promise((resolve) => setTimeout(resolve, Math.min(3000, 150 * 2 ** Math.min(failures, 5))));
+  await limits.holdBack(slowDownMs(failures));
 }

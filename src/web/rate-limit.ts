@@ -6,7 +6,19 @@
 export class RateLimiter {
   private readonly windows = new Map<string, { count: number; resetAt: number }>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /**
+   * `now` and `wait` are the clock and the pause of slowDown(); tests pass their own, so that a
+   * window can end without waiting for it and a slow-down is recorded instead of slept.
+   */
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly wait: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  ) {}
+
+  /** Holds an answer back for `ms` (a slowed-down login). */
+  holdBack(ms: number): Promise<void> {
+    return this.wait(ms);
+  }
 
   /** Records one attempt and answers whether it is within the limit. */
   attempt(key: string, limit: number, windowMs: number): boolean {

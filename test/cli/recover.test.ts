@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import { verifyAudit } from '../../src/audit/log.ts';
 import { checkPassword } from '../../src/auth/users.ts';
 import { CommandError } from '../../src/cli/errors.ts';
@@ -14,102 +14,104 @@ import { createVault, openVaultAsUser } from '../../src/crypto/vaults.ts';
 import type { Db } from '../../src/db/client.ts';
 import { auditKinds, count, initialised, useResources, type Installation } from './helpers.ts';
 
-const resources = useResources();
-const OLD = 'old password of the worker';
-const NEW = 'new password of the worker';
-const PLACE = { id: randomUUID(), case_id: randomUUID(), part: 'core', author_id: randomUUID(), created_at: new Date('2026-11-30T12:00:00Z') };
+describe('test/cli/recover.test.ts', () => {
+  const resources = useResources();
+  const OLD = 'old password of the worker';
+  const NEW = 'new password of the worker';
+  const PLACE = { id: randomUUID(), case_id: randomUUID(), part: 'core', author_id: randomUUID(), created_at: new Date('2026-11-30T12:00:00Z') };
 
-type Scene = { db: Db; installation: Installation; userId: string; vaultId: string; box: Uint8Array };
+  type Scene = { db: Db; installation: Installation; userId: string; vaultId: string; box: Uint8Array };
 
-/** A caseworker holds a vault that is also sealed to the recovery key, then forgets their password. */
-async function resetWorkerWithVault(): Promise<Scene> {
-  const db = await resources.db();
-  const installation = await initialised(db);
-  const user = await createStaffUser(db, { login: 'worker', displayName: 'Worker', roles: ['caseworker'], language: 'en', password: OLD });
-  const { vaultId, box } = await db.transaction(async (tx) => {
-    const { recovery } = await instanceKeys(tx);
-    // Another case of the association, which the worker never held: recovery must not hand it over.
-    await createVault(tx, 'core', { table: 'cases', id: randomUUID() }, [recovery!], installation.adminId);
-    const vault = await createVault(tx, 'core', { table: 'cases', id: randomUUID() }, [recovery!, userPrincipal(user)], installation.adminId);
-    return { vaultId: vault.id, box: vault.seal(caseNoteField, PLACE, 'kept safe') };
+  /** A caseworker holds a vault that is also sealed to the recovery key, then forgets their password. */
+  async function resetWorkerWithVault(): Promise<Scene> {
+    const db = await resources.db();
+    const installation = await initialised(db);
+    const user = await createStaffUser(db, { login: 'worker', displayName: 'Worker', roles: ['caseworker'], language: 'en', password: OLD });
+    const { vaultId, box } = await db.transaction(async (tx) => {
+      const { recovery } = await instanceKeys(tx);
+      // Another case of the association, which the worker never held: recovery must not hand it over.
+      await createVault(tx, 'core', { table: 'cases', id: randomUUID() }, [recovery!], installation.adminId);
+      const vault = await createVault(tx, 'core', { table: 'cases', id: randomUUID() }, [recovery!, userPrincipal(user)], installation.adminId);
+      return { vaultId: vault.id, box: vault.seal(caseNoteField, PLACE, 'kept safe') };
+    });
+    await resetStaffUser(db, 'worker', NEW);
+    return { db, installation, userId: user.id, vaultId, box };
+  }
+
+  async function openAsWorker(scene: Scene): Promise<string | null> {
+    const { keys, user } = await checkPassword(scene.db, 'worker', NEW);
+    assert.ok(keys && user);
+    return scene.db.transaction(async (tx) => {
+      const vault = await openVaultAsUser(tx, { userId: user.id, keys }, scene.vaultId, 'test');
+      return vault ? String(vault.open(caseNoteField, PLACE, scene.box)) : null;
+    });
+  }
+
+  test('2 of 3 shares give a reset user back the vaults they held, and no others, under their new keys', async () => {
+    const scene = await resetWorkerWithVault();
+    assert.equal(await openAsWorker(scene), null, 'the reset removed the old grant');
+
+    const { shares } = scene.installation;
+    const result = await recoverUserAccess(scene.db, 'worker', [shares[2]!, shares[0]!]);
+    assert.deepEqual(result, { userId: scene.userId, vaults: 1 });
+    assert.equal(await openAsWorker(scene), 'kept safe');
+
+    const entries = await auditKinds(scene.db);
+    const tail = entries.slice(entries.findIndex((entry) => entry.kind === 'user.keys_reset') + 1);
+    assert.deepEqual(
+      tail.map((entry) => [entry.kind, entry.actor]),
+      [
+        ['vault.decrypted', null],
+        ['vault.granted', null],
+        ['recovery.regranted', null],
+        ['vault.decrypted', scene.userId],
+      ],
+    );
+    assert.deepEqual((await verifyAudit(scene.db)).problems, []);
+
+    // Running it again grants nothing twice.
+    assert.equal((await recoverUserAccess(scene.db, 'worker', shares.slice(1))).vaults, 0);
+    await resources.close(scene.db);
   });
-  await resetStaffUser(db, 'worker', NEW);
-  return { db, installation, userId: user.id, vaultId, box };
-}
 
-async function openAsWorker(scene: Scene): Promise<string | null> {
-  const { keys, user } = await checkPassword(scene.db, 'worker', NEW);
-  assert.ok(keys && user);
-  return scene.db.transaction(async (tx) => {
-    const vault = await openVaultAsUser(tx, { userId: user.id, keys }, scene.vaultId, 'test');
-    return vault ? String(vault.open(caseNoteField, PLACE, scene.box)) : null;
+  test('one share, the same share twice, or a malformed share cannot recover', async () => {
+    const scene = await resetWorkerWithVault();
+    const [first, second] = scene.installation.shares;
+    const before = await count(scene.db, 'audit_events');
+    await assert.rejects(recoverUserAccess(scene.db, 'worker', [first!]), /At least 2 different recovery shares/);
+    await assert.rejects(recoverUserAccess(scene.db, 'worker', [first!, ` ${first!.toUpperCase()} `]), /At least 2 different/);
+    await assert.rejects(recoverUserAccess(scene.db, 'worker', [first!, 'abcd-ef']), /Share 2 is not a recovery share/);
+    // A share with one digit changed still parses, but rebuilds another key.
+    const altered = second!.replace(/^./, (digit) => (digit === '0' ? '1' : '0'));
+    await assert.rejects(recoverUserAccess(scene.db, 'worker', [first!, altered]), /do not rebuild/);
+    assert.equal(await count(scene.db, 'audit_events'), before);
+    assert.equal(await openAsWorker(scene), null);
+    await resources.close(scene.db);
   });
-}
 
-test('2 of 3 shares give a reset user back the vaults they held, and no others, under their new keys', async () => {
-  const scene = await resetWorkerWithVault();
-  assert.equal(await openAsWorker(scene), null, 'the reset removed the old grant');
+  test("shares of another installation do not rebuild this one's recovery key", async () => {
+    const scene = await resetWorkerWithVault();
+    const other = await resources.db();
+    const foreign = await initialised(other);
+    await assert.rejects(
+      recoverUserAccess(scene.db, 'worker', foreign.shares.slice(0, 2)),
+      (error: unknown) => error instanceof CommandError && /do not rebuild/.test(error.message),
+    );
+    assert.equal(await openAsWorker(scene), null);
+    await resources.close(other);
+    await resources.close(scene.db);
+  });
 
-  const { shares } = scene.installation;
-  const result = await recoverUserAccess(scene.db, 'worker', [shares[2]!, shares[0]!]);
-  assert.deepEqual(result, { userId: scene.userId, vaults: 1 });
-  assert.equal(await openAsWorker(scene), 'kept safe');
+  test('recover needs an active user and an initialised installation', async () => {
+    const scene = await resetWorkerWithVault();
+    const shares = scene.installation.shares.slice(0, 2);
+    await assert.rejects(recoverUserAccess(scene.db, 'nobody', shares), /No active user/);
+    await scene.db.query("update users set active = false where login = 'worker'");
+    await assert.rejects(recoverUserAccess(scene.db, 'worker', shares), /No active user/);
+    await resources.close(scene.db);
 
-  const entries = await auditKinds(scene.db);
-  const tail = entries.slice(entries.findIndex((entry) => entry.kind === 'user.keys_reset') + 1);
-  assert.deepEqual(
-    tail.map((entry) => [entry.kind, entry.actor]),
-    [
-      ['vault.decrypted', null],
-      ['vault.granted', null],
-      ['recovery.regranted', null],
-      ['vault.decrypted', scene.userId],
-    ],
-  );
-  assert.deepEqual((await verifyAudit(scene.db)).problems, []);
-
-  // Running it again grants nothing twice.
-  assert.equal((await recoverUserAccess(scene.db, 'worker', shares.slice(1))).vaults, 0);
-  await resources.close(scene.db);
-});
-
-test('one share, the same share twice, or a malformed share cannot recover', async () => {
-  const scene = await resetWorkerWithVault();
-  const [first, second] = scene.installation.shares;
-  const before = await count(scene.db, 'audit_events');
-  await assert.rejects(recoverUserAccess(scene.db, 'worker', [first!]), /At least 2 different recovery shares/);
-  await assert.rejects(recoverUserAccess(scene.db, 'worker', [first!, ` ${first!.toUpperCase()} `]), /At least 2 different/);
-  await assert.rejects(recoverUserAccess(scene.db, 'worker', [first!, 'abcd-ef']), /Share 2 is not a recovery share/);
-  // A share with one digit changed still parses, but rebuilds another key.
-  const altered = second!.replace(/^./, (digit) => (digit === '0' ? '1' : '0'));
-  await assert.rejects(recoverUserAccess(scene.db, 'worker', [first!, altered]), /do not rebuild/);
-  assert.equal(await count(scene.db, 'audit_events'), before);
-  assert.equal(await openAsWorker(scene), null);
-  await resources.close(scene.db);
-});
-
-test("shares of another installation do not rebuild this one's recovery key", async () => {
-  const scene = await resetWorkerWithVault();
-  const other = await resources.db();
-  const foreign = await initialised(other);
-  await assert.rejects(
-    recoverUserAccess(scene.db, 'worker', foreign.shares.slice(0, 2)),
-    (error: unknown) => error instanceof CommandError && /do not rebuild/.test(error.message),
-  );
-  assert.equal(await openAsWorker(scene), null);
-  await resources.close(other);
-  await resources.close(scene.db);
-});
-
-test('recover needs an active user and an initialised installation', async () => {
-  const scene = await resetWorkerWithVault();
-  const shares = scene.installation.shares.slice(0, 2);
-  await assert.rejects(recoverUserAccess(scene.db, 'nobody', shares), /No active user/);
-  await scene.db.query("update users set active = false where login = 'worker'");
-  await assert.rejects(recoverUserAccess(scene.db, 'worker', shares), /No active user/);
-  await resources.close(scene.db);
-
-  const empty = await resources.db();
-  await assert.rejects(recoverUserAccess(empty, 'worker', shares), /not initialised/);
-  await resources.close(empty);
+    const empty = await resources.db();
+    await assert.rejects(recoverUserAccess(empty, 'worker', shares), /not initialised/);
+    await resources.close(empty);
+  });
 });

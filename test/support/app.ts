@@ -21,7 +21,7 @@ export * from './browser.ts';
  * The harness for tests that go through the interfaces people and attackers use: HTTP against
  * the real app (no server socket, `app.request`), with a fresh database per app.
  */
-export type TestApp = { app: App; db: Db; config: Config; limits: RateLimiter; close(): Promise<void> };
+export type TestApp = { app: App; db: Db; config: Config; limits: RateLimiter; heldBack: number[]; close(): Promise<void> };
 
 /**
  * Each simulated visitor arrives from its own address through a trusted reverse proxy, as in a
@@ -41,8 +41,11 @@ export async function startTestApp(overrides: Record<string, string> = {}, optio
   const db = options.db ?? (await openTestDb());
   const config = loadConfig({ ...BASE_ENV, ...overrides });
   limitKeyDerivations(config.kdf); // as src/main.ts does at start
-  const limits = new RateLimiter();
-  return { app: createApp({ config, db, limits }), db, config, limits, close: () => db.close() };
+  // A slowed-down login is recorded in heldBack instead of slept, so guessing tests do not wait
+  // out the slow-down they provoke (test/auth/login-throttle.test.ts checks what it would be).
+  const heldBack: number[] = [];
+  const limits = new RateLimiter(Date.now, async (ms) => void heldBack.push(ms));
+  return { app: createApp({ config, db, limits }), db, config, limits, heldBack, close: () => db.close() };
 }
 
 export type StaffUser = {

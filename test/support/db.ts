@@ -4,6 +4,7 @@ import { fromPglite, openServer, type Db } from '../../src/db/client.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { hasInstanceSecret, useInstanceSecret } from '../../src/crypto/instance-secret.ts';
 import { adoptInstanceSecret } from '../../src/crypto/instance.ts';
+import { PglitePool } from './pglite-pool.ts';
 import { admin, checkTemplateName, embeddedTemplate, templateDump, TEMPLATE_DB_ENV, TEMPLATE_FILE_ENV } from './db-template.ts';
 
 // Every test database of this process is checked against one instance secret, as one
@@ -17,10 +18,16 @@ if (!hasInstanceSecret()) useInstanceSecret(new Uint8Array(randomBytes(32)));
  * Embedded: a new in-memory PGlite. With TEST_DATABASE_URL: a new database on that server,
  * created through the URL's database.
  */
-export async function openTestDb(): Promise<Db> {
+export async function openTestDb(options: TestDbOptions = {}): Promise<Db> {
   const url = process.env.TEST_DATABASE_URL;
-  return url ? openServerTestDb(url) : openEmbeddedTestDb();
+  return url ? openServerTestDb(url, options) : openEmbeddedTestDb(options);
 }
+
+/**
+ * `firstStart`: the database as a new installation's first start finds it, migrated but without
+ * the instance row this process's secret would give it (for tests of that first start).
+ */
+export type TestDbOptions = { firstStart?: boolean };
 
 // initdb is what makes a fresh PGlite slow (≈2.5 s), not our migrations. So every test db starts
 // from a migrated data-dir dump: the one scripts/run-tests.mjs built for the whole run, or, when
@@ -28,19 +35,41 @@ export async function openTestDb(): Promise<Db> {
 // would dump again on every call.
 let template: Promise<Blob> | undefined;
 
-async function openEmbeddedTestDb(): Promise<Db> {
+// Booting even from the dump costs ≈1.5 s of a core, and a test process opens many test dbs (the
+// runner puts several test files in one process). So a closed test db is emptied and kept for the
+// next one (test/support/pglite-pool.ts): it arrives as a fresh copy of the template would.
+const pool = new PglitePool(async () => {
   template ??= loadTemplate().catch((error: unknown) => {
     template = undefined;
     throw error;
   });
-  const db = fromPglite(await PGlite.create({ loadDataDir: await template }));
+  return PGlite.create({ loadDataDir: await template });
+});
+
+async function openEmbeddedTestDb(options: TestDbOptions): Promise<Db> {
+  const { client, release } = await pool.take();
+  const db = fromPglite(client);
   try {
-    await prepare(db);
-    return db;
+    await prepare(db, options);
   } catch (error) {
-    await db.close().catch(() => undefined);
+    await release(false);
     throw error;
   }
+  // A handle that was closed must not reach the next test's database through the pool.
+  let open = true;
+  const live = async () => {
+    if (!open) throw new Error('This test db was closed.');
+  };
+  return {
+    kind: db.kind,
+    query: async (sql, params) => (await live(), db.query(sql, params)),
+    transaction: async (fn) => (await live(), db.transaction(fn)),
+    async close() {
+      if (!open) return;
+      open = false;
+      await release(true);
+    },
+  };
 }
 
 async function loadTemplate(): Promise<Blob> {
@@ -48,7 +77,7 @@ async function loadTemplate(): Promise<Blob> {
   return (file ? await templateDump(file) : null) ?? embeddedTemplate();
 }
 
-async function openServerTestDb(url: string): Promise<Db> {
+async function openServerTestDb(url: string, options: TestDbOptions): Promise<Db> {
   const name = `beside_t_${process.pid}_${randomBytes(4).toString('hex')}`;
   // A copy of the run's migrated template when there is one; copies may run at once, as nothing
   // stays connected to the template (test/support/db-template.ts).
@@ -59,7 +88,7 @@ async function openServerTestDb(url: string): Promise<Db> {
   let db: Db | undefined;
   try {
     db = await openServer(target.href);
-    await prepare(db);
+    await prepare(db, options);
   } catch (error) {
     await db?.close().catch(() => undefined);
     await admin(url, `drop database if exists ${name} with (force)`).catch(() => undefined);
@@ -83,7 +112,7 @@ async function openServerTestDb(url: string): Promise<Db> {
  * secret, as `npm start` would leave it. The template holds no instance row, so each test db
  * gets its own receipt salt here, as each installation does.
  */
-async function prepare(db: Db): Promise<void> {
+async function prepare(db: Db, options: TestDbOptions): Promise<void> {
   await migrate(db);
-  await db.transaction((tx) => adoptInstanceSecret(tx));
+  if (!options.firstStart) await db.transaction((tx) => adoptInstanceSecret(tx));
 }

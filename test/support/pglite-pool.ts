@@ -1,0 +1,97 @@
+import type { PGlite } from '@electric-sql/pglite';
+
+/**
+ * Embedded test databases that were closed, emptied and kept for the next test db of this
+ * process. Emptying truncates every table but the migrations' record and resets the session
+ * (DISCARD ALL: settings, temporary tables, prepared statements, advisory locks), which is all a
+ * fresh copy of the template holds. A database whose schema a test changed (a probe table, a
+ * dropped trigger) is not emptied but closed: the schema is compared with the template's.
+ *
+ * Idle databases are closed after a moment, as an open PGlite keeps the process alive.
+ */
+const KEEP_IDLE = 2;
+const IDLE_MS = 1_000;
+
+// Everything a test could change in the schema: relations and their columns, triggers (and
+// whether they are enabled), functions and constraints outside the system schemas, and the
+// migrations' record (the one table that is not emptied).
+const SCHEMA_FINGERPRINT = `
+  select md5(coalesce(string_agg(item, ',' order by item), '')) as fingerprint from (
+    select n.nspname || '.' || c.relname || ':' || c.relkind::text || ':' || coalesce(a.attname, '') || ':' || coalesce(a.atttypid::text, '') || ':' || coalesce(a.attnotnull::text, '')
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      left join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+     where n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast') and n.nspname not like 'pg_temp%' and n.nspname not like 'pg_toast_temp%'
+    union all
+    select t.tgrelid::regclass::text || ':' || t.tgname || ':' || t.tgenabled::text from pg_trigger t
+    union all
+    select n.nspname || '.' || p.proname || ':' || md5(p.prosrc) from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+     where n.nspname not in ('pg_catalog', 'information_schema')
+    union all
+    select n.nspname || '.' || c.conname || ':' || c.contype::text || ':' || c.convalidated::text from pg_constraint c join pg_namespace n on n.oid = c.connamespace
+     where n.nspname not in ('pg_catalog', 'information_schema')
+    union all
+    select 'schema:' || nspname from pg_namespace
+    union all
+    select 'role:' || rolname from pg_roles
+    union all
+    select 'migration:' || name from public.schema_migrations
+  ) items(item)`;
+
+type Idle = { client: PGlite; timer: NodeJS.Timeout };
+
+export class PglitePool {
+  private readonly idle: Idle[] = [];
+  private fingerprint: string | undefined;
+
+  constructor(private readonly boot: () => Promise<PGlite>) {}
+
+  /** A database as the template left it; release(true) offers it back, release(false) closes it. */
+  async take(): Promise<{ client: PGlite; release: (reusable: boolean) => Promise<void> }> {
+    const kept = this.idle.pop();
+    if (kept) clearTimeout(kept.timer);
+    const client = kept?.client ?? (await this.boot());
+    this.fingerprint ??= await fingerprintOf(client);
+    let released = false;
+    return {
+      client,
+      release: async (reusable) => {
+        if (released) return;
+        released = true;
+        if (reusable && this.idle.length < KEEP_IDLE && (await this.empty(client))) {
+          const timer = setTimeout(() => this.closeIdle(client), IDLE_MS);
+          this.idle.push({ client, timer });
+        } else {
+          await client.close();
+        }
+      },
+    };
+  }
+
+  /** Empties the database for the next test; false when it cannot be brought back to the template. */
+  private async empty(client: PGlite): Promise<boolean> {
+    try {
+      // A transaction left open by a failed test would hold the truncation back.
+      await client.exec('rollback').catch(() => undefined);
+      if ((await fingerprintOf(client)) !== this.fingerprint) return false;
+      const tables = await client.query<{ name: string }>(
+        "select format('%I.%I', schemaname, tablename) as name from pg_tables where schemaname = 'public' and tablename <> 'schema_migrations'",
+      );
+      if (tables.rows.length > 0) await client.exec(`truncate ${tables.rows.map((row) => row.name).join(', ')} restart identity cascade`);
+      await client.exec('discard all');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private closeIdle(client: PGlite): void {
+    const at = this.idle.findIndex((entry) => entry.client === client);
+    if (at >= 0) this.idle.splice(at, 1);
+    void client.close().catch(() => undefined);
+  }
+}
+
+async function fingerprintOf(client: PGlite): Promise<string> {
+  const result = await client.query<{ fingerprint: string }>(SCHEMA_FINGERPRINT);
+  return result.rows[0]!.fingerprint;
+}
