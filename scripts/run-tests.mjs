@@ -49,6 +49,8 @@ const template = server
 // start servers of their own. Tests do not depend on each other: a closed test db is emptied
 // before the next test gets it (test/support/pglite-pool.ts), and a file run alone passes too.
 const CONCURRENCY = 2;
+// More groups than processes at once: a group that finishes early leaves its core to the next.
+const GROUPS = 2 * CONCURRENCY;
 
 // Ctrl-C reaches the test processes through the terminal; the run then ends and cleans up below.
 // A signal sent to this process alone is passed on to the process running now.
@@ -105,7 +107,7 @@ function runTemplateScript(action) {
 }
 
 /**
- * The files in at most CONCURRENCY group files of about equal size (the size of a test file is a
+ * The files in at most GROUPS group files of about equal size (the size of a test file is a
  * rough measure of its work); the others one file per process. Answers the paths to give node
  * --test and, for each group, the files it holds.
  */
@@ -113,7 +115,7 @@ function grouped(list) {
   const together = list.filter(keepsToItself);
   const alone = list.filter((file) => !together.includes(file));
   if (together.length <= 1) return { paths: list, members: new Map() };
-  const groups = Array.from({ length: Math.min(CONCURRENCY, together.length) }, () => ({ files: [], weight: 0 }));
+  const groups = Array.from({ length: Math.min(GROUPS, together.length) }, () => ({ files: [], weight: 0 }));
   const weighed = together.map((file) => ({ file, weight: statSync(join(root, file)).size })).sort((a, b) => b.weight - a.weight);
   for (const { file, weight } of weighed) {
     const lightest = groups.reduce((a, b) => (b.weight < a.weight ? b : a));

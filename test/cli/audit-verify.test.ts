@@ -7,6 +7,7 @@ import { createStaffUser } from '../../src/cli/user-create.ts';
 import { useInstanceSecret } from '../../src/crypto/instance-secret.ts';
 import type { Db } from '../../src/db/client.ts';
 import { openDatabase } from '../../src/db/open.ts';
+import { migratedDataFolder } from '../support/db.ts';
 import { initialised, runBeside, useResources } from './helpers.ts';
 
 describe('test/cli/audit-verify.test.ts', () => {
@@ -67,6 +68,7 @@ describe('test/cli/audit-verify.test.ts', () => {
   async function databaseForCommand(folder: string): Promise<{ env: Record<string, string>; use<T>(fn: (db: Db) => Promise<T>): Promise<T> }> {
     const server = process.env.TEST_DATABASE_URL;
     if (!server) {
+      await migratedDataFolder(folder);
       return {
         env: { DATA_DIR: folder },
         async use(fn) {

@@ -4,6 +4,7 @@ import { copyFile, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
+import { migratedDataFolder } from '../support/db.ts';
 import { runBeside, useResources, type Run } from './helpers.ts';
 
 describe('test/cli/command-line.test.ts', () => {
@@ -79,6 +80,9 @@ describe('test/cli/command-line.test.ts', () => {
 
   test('init, user create, reset, recover, backup, restore and audit verify from the command line', embeddedPass, async () => {
     const folder = await resources.folder();
+    // Three installations' folders, each with the migrated database a first start would make
+    // (initdb is not what is tested; the binary's test above makes one from nothing).
+    await Promise.all(['first', 'elsewhere', 'second'].map((name) => migratedDataFolder(join(folder, name))));
     const first = { DATA_DIR: join(folder, 'first') };
     const password = { BESIDE_PASSWORD: 'a long admin password' };
 

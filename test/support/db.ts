@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { fromPglite, openServer, type Db } from '../../src/db/client.ts';
 import { migrate } from '../../src/db/migrate.ts';
@@ -70,6 +72,21 @@ async function openEmbeddedTestDb(options: TestDbOptions): Promise<Db> {
       await release(true);
     },
   };
+}
+
+/**
+ * Makes `dataDir` hold what the first start of an embedded installation leaves there: a migrated
+ * database in its db folder (src/db/open.ts), copied from the template instead of initdb, which
+ * costs seconds per folder. Nothing else (no instance secret, no instance row).
+ */
+export async function migratedDataFolder(dataDir: string): Promise<void> {
+  template ??= loadTemplate().catch((error: unknown) => {
+    template = undefined;
+    throw error;
+  });
+  mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create({ dataDir: join(dataDir, 'db'), loadDataDir: await template });
+  await client.close();
 }
 
 async function loadTemplate(): Promise<Blob> {
