@@ -30,6 +30,8 @@ const schema = z.object({
   CONTACT_ONION: optionalText,
   /** How soon the association usually answers, in hours, as told to people asking for help. */
   REPLY_WITHIN_HOURS: z.coerce.number().int().min(1).max(24 * 14).default(24),
+  /** the largest document a case accepts, in megabytes (photos to clean are decoded whole, in memory) */
+  DOCUMENT_MAX_MB: z.coerce.number().int().min(1).max(200).default(20),
   /** Trust X-Forwarded-For from a reverse proxy, for rate limits only (never stored). */
   TRUST_PROXY: z
     .enum(['true', 'false'])
@@ -54,6 +56,12 @@ const schema = z.object({
   /** Where the onion listener listens: Tor on the same machine connects over loopback. */
   ONION_HOST: optionalText.transform((value) => value ?? '127.0.0.1'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** The SMTP server alerts go through (smtp:// or smtps://, user and password in the URL); without it no e-mail is sent. */
+  SMTP_URL: optionalText.pipe(z.url({ protocol: /^smtps?$/ }).optional()),
+  /** The sender of Beside's e-mails; required with SMTP_URL. */
+  SMTP_FROM: optionalText.pipe(z.email().optional()),
+  /** Minutes an urgent alert waits for "I'm on it" before the next coordinator is alerted. */
+  ALERT_ESCALATE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
 });
 
 export type Config = {
@@ -68,12 +76,17 @@ export type Config = {
   orgName: string;
   contacts: { signal?: string; email?: string; onion?: string };
   replyWithinHours: number;
+  /** the largest document a case accepts, in bytes */
+  documentMaxBytes: number;
   trustProxy: boolean;
   /** Bounds on argon2id work, so floods get 503 instead of taking the server down. */
   kdf: KeyDerivationLimits;
   /** The onion service, when there is one: its address (lower case, with .onion) and listener. */
   onion: { address: string; port: number; host: string } | undefined;
   production: boolean;
+  /** The SMTP server for alerts, when one is set (src/notify/mailer.ts). */
+  smtp: { url: string; from: string } | undefined;
+  alertEscalateMinutes: number;
 };
 
 export class ConfigError extends Error {
@@ -88,7 +101,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const raw = parsed.data;
-  const problems = onionProblems(raw);
+  const problems = [...onionProblems(raw), ...smtpProblems(raw)];
   if (problems.length > 0) throw new ConfigError(problems);
   const onionAddress = raw.ONION_ADDRESS ? parseOnionAddress(raw.ONION_ADDRESS)! : undefined;
   const publicUrl = new URL(raw.PUBLIC_URL ?? `http://${raw.HOST === '0.0.0.0' ? '127.0.0.1' : raw.HOST}:${raw.PORT}`);
@@ -104,10 +117,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // The onion service is a way to reach the association too; CONTACT_ONION may name another.
     contacts: { signal: raw.CONTACT_SIGNAL, email: raw.CONTACT_EMAIL, onion: raw.CONTACT_ONION ?? (onionAddress && `http://${onionAddress}`) },
     replyWithinHours: raw.REPLY_WITHIN_HOURS,
+    documentMaxBytes: raw.DOCUMENT_MAX_MB * 1024 * 1024,
     trustProxy: raw.TRUST_PROXY,
     kdf: { concurrency: raw.KDF_CONCURRENCY, waiting: raw.KDF_QUEUE_LENGTH },
     onion: onionAddress && raw.ONION_PORT ? { address: onionAddress, port: raw.ONION_PORT, host: raw.ONION_HOST } : undefined,
     production: raw.NODE_ENV === 'production',
+    smtp: raw.SMTP_URL && raw.SMTP_FROM ? { url: raw.SMTP_URL, from: raw.SMTP_FROM } : undefined,
+    alertEscalateMinutes: raw.ALERT_ESCALATE_MINUTES,
   };
 }
 
@@ -121,4 +137,9 @@ function onionProblems(raw: z.infer<typeof schema>): string[] {
   if (raw.ONION_PORT && !raw.ONION_ADDRESS) problems.push('ONION_ADDRESS: required with ONION_PORT (the address in HiddenServiceDir/hostname)');
   if (raw.ONION_PORT && raw.ONION_PORT === raw.PORT) problems.push(`ONION_PORT: must differ from PORT (${raw.PORT}); only Tor may connect to the onion listener`);
   return problems;
+}
+
+/** A server without a sender would refuse every message, silently, at the first alert. */
+function smtpProblems(raw: z.infer<typeof schema>): string[] {
+  return raw.SMTP_URL && !raw.SMTP_FROM ? ['SMTP_FROM: required with SMTP_URL (the address Beside sends from)'] : [];
 }

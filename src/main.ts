@@ -8,6 +8,7 @@ import { limitKeyDerivations } from './crypto/kdf-queue.ts';
 import { issueSetupToken } from './auth/initialise.ts';
 import { SETUP_LINK_HOURS } from './auth/setup-token.ts';
 import type { Db } from './db/client.ts';
+import { startJobRunner } from './notify/run-jobs.ts';
 
 /** Composition root: configuration → database → app → listen. */
 export async function start(config: Config): Promise<{ db: Db; close: () => Promise<void> }> {
@@ -27,6 +28,7 @@ export async function start(config: Config): Promise<{ db: Db; close: () => Prom
     onion = await listenForTor(app, config.onion);
     console.log(`[beside] serving http://${config.onion.address} to Tor (PROXY protocol only, on ${config.onion.host}:${onion.port}; see docs/onion.md)`);
   }
+  const jobs = startJobRunner({ db, config });
   const token = await issueSetupToken(db);
   // Printed here only, to the console that started Beside: never logged elsewhere or shown on a page.
   if (token) {
@@ -37,6 +39,7 @@ export async function start(config: Config): Promise<{ db: Db; close: () => Prom
     db,
     close: async () => {
       await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), onion?.close()]);
+      await jobs.stop();
       await db.close();
     },
   };

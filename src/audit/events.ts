@@ -32,9 +32,24 @@ export type AuditEvent =
   | { kind: 'case.assigned'; caseId: string; userId: string; role: string }
   | { kind: 'case.note_added'; caseId: string; part: string }
   | { kind: 'case.status_changed'; caseId: string; from: string; to: string }
+  | { kind: 'case.document_added'; caseId: string; documentId: string; part: string; documentKind: string }
+  | { kind: 'case.document_downloaded'; caseId: string; documentId: string; part: string }
+  | { kind: 'case.track_opened'; caseId: string; track: string }
+  | { kind: 'case.track_state_changed'; caseId: string; track: string; from: string; to: string }
+  | { kind: 'case.track_recorded'; caseId: string; track: string; record: string }
+  | { kind: 'case.task_changed'; caseId: string; taskId: string; change: 'added' | 'done' | 'reopened' }
   | { kind: 'backup.created' }
   | { kind: 'audit.rekeyed'; entries: number; legacyHead: string }
-  | { kind: 'recovery.regranted'; userId: string; vaults: number };
+  | { kind: 'recovery.regranted'; userId: string; vaults: number }
+  | { kind: 'alert.raised'; alertId: string; requestId: string }
+  | { kind: 'alert.notified'; alertId: string; userId: string; step: number }
+  | { kind: 'alert.exhausted'; alertId: string; step: number }
+  | { kind: 'alert.acknowledged'; alertId: string; userId: string }
+  | { kind: 'alert.mail_sent'; alertId: string; userId: string }
+  | { kind: 'alert.mail_failed'; alertId: string; userId: string; error: string }
+  | { kind: 'on_call.shift_added'; shiftId: string; userId: string }
+  | { kind: 'on_call.shift_removed'; shiftId: string; userId: string }
+  | { kind: 'on_call.address_set'; userId: string; removed: boolean };
 
 export type AuditKind = AuditEvent['kind'];
 
@@ -69,9 +84,24 @@ const KINDS: Record<AuditKind, true> = {
   'case.assigned': true,
   'case.note_added': true,
   'case.status_changed': true,
+  'case.document_added': true,
+  'case.document_downloaded': true,
+  'case.track_opened': true,
+  'case.track_state_changed': true,
+  'case.track_recorded': true,
+  'case.task_changed': true,
   'backup.created': true,
   'audit.rekeyed': true,
   'recovery.regranted': true,
+  'alert.raised': true,
+  'alert.notified': true,
+  'alert.exhausted': true,
+  'alert.acknowledged': true,
+  'alert.mail_sent': true,
+  'alert.mail_failed': true,
+  'on_call.shift_added': true,
+  'on_call.shift_removed': true,
+  'on_call.address_set': true,
 };
 
 export function isAuditKind(value: string): value is AuditKind {

@@ -29,7 +29,7 @@ function sameToken(a: string, b: string): boolean {
  * Every post must carry the session's CSRF token. Roles a database writer gave (a row whose
  * entitlement tag fails) count as none: verifiedUser audits it, and role routes answer "not found".
  */
-export function requireStaff(roles: readonly Role[] | 'any'): MiddlewareHandler<AppEnv> {
+export function requireStaff(roles: readonly Role[] | 'any', csrfFrom: 'body' | 'query' = 'body'): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const session = await currentSession(c);
     if (!session || session.stage !== 'active') {
@@ -42,8 +42,9 @@ export function requireStaff(roles: readonly Role[] | 'any'): MiddlewareHandler<
     c.set('t', translator(user.language));
     c.set('staff', { userId: user.id, displayName: user.displayName, roles: user.roles, keys: session.keys, csrfToken: session.csrfToken });
     if (c.req.method === 'POST') {
-      const body = await c.req.parseBody();
-      const token = typeof body['_csrf'] === 'string' ? body['_csrf'] : '';
+      // A streamed body (a file upload) is read by its handler alone: its token comes in the address.
+      const sent = csrfFrom === 'query' ? c.req.query('_csrf') : (await c.req.parseBody())['_csrf'];
+      const token = typeof sent === 'string' ? sent : '';
       if (!sameToken(token, session.csrfToken)) throw new AppError('forbidden');
     }
     if (roles !== 'any' && !user.roles.some((role) => roles.includes(role))) throw notFound();

@@ -11,6 +11,7 @@ import { caseContentField, caseContentSchema, caseNoteField, mergeSafety, noteTe
 import { caseContentFromRequest } from './create-case.ts';
 import { sealPendingGrants, teamOf } from './team.ts';
 import { teamsOf } from './case-members.ts';
+import { liveEvacuationSql } from './tracks.ts';
 
 export const NEED_STATUSES = ['open', 'in_progress', 'done', 'not_needed'] as const;
 export type NeedStatus = (typeof NEED_STATUSES)[number];
@@ -85,10 +86,10 @@ export type CaseStatus = CaseSummary['status'];
 export async function listCases(db: Queryable, scope: { memberId: string } | 'all', status?: CaseStatus): Promise<CaseSummary[]> {
   const rows =
     scope === 'all'
-      ? await db.query<CaseRow>(`select ${CASE_COLUMNS} from cases where ($1::text is null or status = $1) order by urgent desc, updated_at desc`, [status ?? null])
+      ? await db.query<CaseRow>(`select ${CASE_COLUMNS} from cases where ($1::text is null or status = $1) order by ${liveEvacuationSql('cases.id')} desc, urgent desc, updated_at desc`, [status ?? null])
       : await db.query<CaseRow>(
           `select ${CASE_COLUMNS} from cases c where exists (select 1 from case_members m where m.case_id = c.id and m.user_id = $1)
-           and ($2::text is null or status = $2) order by status, urgent desc, updated_at desc`,
+           and ($2::text is null or status = $2) order by status, ${liveEvacuationSql('c.id')} desc, urgent desc, updated_at desc`,
           [scope.memberId, status ?? null],
         );
   if (scope === 'all') return summarise(db, rows);

@@ -11,6 +11,9 @@ import { ContactWarning, Conversation, ReplyForm, StaffName, shortRef } from '..
 import { NEED_STATUSES, openCase, type CaseFile } from './case-file.ts';
 import { CASE_MEMBER_ROLES, caseRolesFor, managesTeam } from './case-roles.ts';
 import { CaseFacts } from './case-views.tsx';
+import { documentsSection } from './documents-views.tsx';
+import { openTracks } from './tracks-file.ts';
+import { TrackSections } from './tracks-views.tsx';
 
 const NOTICES = {
   created: 'cases.created',
@@ -96,12 +99,14 @@ export async function casePage(c: Context<AppEnv>, id: string) {
   const file = await openCase(db, me, id);
   if (!file) throw notFound();
   const users = await listUsers(db);
+  const tracks = await openTracks(db, me, id);
   const names = new Map(users.map((user) => [user.id, user.displayName]));
   const { summary } = file;
   const noticeKey = NOTICES[c.req.query('done') as keyof typeof NOTICES];
   const manages = managesTeam(file.role);
   const assignable = users.filter((u) => u.active && caseRolesFor(u.roles).length > 0 && !summary.team.some((m) => m.userId === u.id));
   const base = `/staff/cases/${id}`;
+  const documents = await documentsSection(c, id, file.parts);
   return staffPage(c,
     summary.pseudonym,
     <>
@@ -167,6 +172,7 @@ export async function casePage(c: Context<AppEnv>, id: string) {
           </ul>
         </>
       )}
+      {tracks && <TrackSections t={t} lang={lang} staff={me} file={tracks} names={names} base={`/staff/cases/${id}`} users={users} notice={c.req.query('tracks')} />}
       <h2>{t('cases.team')}</h2>
       <ul>
         {summary.team.map((member) => (
@@ -244,6 +250,7 @@ export async function casePage(c: Context<AppEnv>, id: string) {
           <button type="submit">{t('cases.note.submit')}</button>
         </div>
       </form>
+      {documents}
       {manages && <StatusForm t={t} staff={me} action={`${base}/status`} status={summary.status} />}
     </>,
   );

@@ -16,6 +16,8 @@ import { addMember, removeMember } from './team.ts';
 import { NewCasePage, newCaseSchema } from './case-views.tsx';
 import { caseListPage } from './case-list.tsx';
 import { casePage } from './case-page.tsx';
+import { registerDocuments } from './documents-routes.tsx';
+import { registerTracks } from './tracks-routes.tsx';
 
 const uuid = z.uuid();
 const makeCaseForm = z.object({ assignee: z.uuid() });
@@ -42,6 +44,8 @@ async function caseworkers(c: Context<AppEnv>) {
 }
 
 export function registerCases(app: App): void {
+  registerDocuments(app);
+  registerTracks(app);
   route(app, 'POST', '/staff/requests/:id/case', staff(...TRIAGE_ROLES), async (c) => {
     const form = makeCaseForm.safeParse(await c.req.parseBody());
     if (!form.success) throw notFound();

@@ -8,6 +8,7 @@ import { requestsOfCase, shareConversation, withdrawConversation } from '../help
 import { openCaseAccess, vaultIdOf, type CaseAccess } from './case-access.ts';
 import { CASE_PARTS, caseRolesFor, managesTeam, partsFor, readsConversation, type CaseRole } from './case-roles.ts';
 import { insertMember, memberRow, teamOf } from './case-members.ts';
+import { withdrawLogistics } from './tracks-evacuation.ts';
 
 export { teamOf, type TeamMember } from './case-members.ts';
 
@@ -94,6 +95,7 @@ export async function removeMember(db: Db, holder: KeyHolder, caseId: string, us
       if (vault) await rotateVault(tx, holder.userId, vault, (principal) => !(principal.kind === 'user' && principal.ref === userId));
       else await revokeGrant(tx, holder.userId, vaultId, 'user', userId);
     }
+    await withdrawLogistics(tx, holder, caseId, userId);
     for (const request of await requestsOfCase(tx, caseId)) await withdrawConversation(tx, holder, request.id, userId);
     await appendAudit(tx, holder.userId, { kind: 'case.member_removed', caseId, userId });
     await tx.query('update cases set updated_at = now() where id = $1', [caseId]);

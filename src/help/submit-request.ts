@@ -12,6 +12,7 @@ import { requestContentField, type RequestContent } from './content.ts';
 import type { Country, Need } from './needs.ts';
 import { newReceipt } from './receipt.ts';
 import { claimPost, earlierReceipt, forgetExpiredPosts, linkPost } from './repeated-posts.ts';
+import { raiseUrgentAlert } from '../notify/raise-alert.ts';
 
 export type NewHelpRequest = {
   urgent: boolean;
@@ -78,6 +79,7 @@ export async function submitHelpForm(db: Db, input: NewHelpRequest): Promise<Sub
       [id, vault.id, lookup, keySalt, input.urgent, input.needs, input.country, input.language, vault.seal(requestContentField, place, input.content), place.created_at],
     );
     if (keys) await linkPost(tx, keys, id);
+    if (input.urgent) await raiseUrgentAlert(tx, id, place.created_at);
     await appendAudit(tx, null, { kind: 'request.received', requestId: id, urgent: input.urgent });
     return true;
   });

@@ -18,6 +18,9 @@ export const triageMessages = defineMessages({
     'triage.counts.new': (v: { count: number }) => plural('en', v.count, { one: 'new request', other: 'new requests' }),
     'triage.counts.waiting': (v: { count: number }) => plural('en', v.count, { one: 'request waiting for an answer', other: 'requests waiting for an answer' }),
     'triage.counts.urgent': (v: { count: number }) => plural('en', v.count, { one: 'request from someone in danger now', other: 'requests from people in danger now' }),
+    'triage.alerts.waiting': (v: { count: number }) =>
+      plural('en', v.count, { one: '# urgent request waits for someone to say “I’m on it”.', other: '# urgent requests wait for someone to say “I’m on it”.' }),
+    'triage.alerts.open': 'Open the on-call page',
     'triage.filter.cases': 'Requests that became cases',
     'triage.filter.cases.without': 'left out',
     'triage.filter.cases.only': 'only these',
@@ -97,6 +100,14 @@ export const triageMessages = defineMessages({
       plural('ru', v.count, { one: 'просьба ждёт ответа', few: 'просьбы ждут ответа', many: 'просьб ждут ответа', other: 'просьбы ждут ответа' }),
     'triage.counts.urgent': (v: { count: number }) =>
       plural('ru', v.count, { one: 'просьба от человека в опасности', few: 'просьбы от людей в опасности', many: 'просьб от людей в опасности', other: 'просьбы от людей в опасности' }),
+    'triage.alerts.waiting': (v: { count: number }) =>
+      plural('ru', v.count, {
+        one: '# срочная просьба ждёт, пока кто-то ответит «Беру».',
+        few: '# срочные просьбы ждут, пока кто-то ответит «Беру».',
+        many: '# срочных просьб ждут, пока кто-то ответит «Беру».',
+        other: '# срочной просьбы ждут, пока кто-то ответит «Беру».',
+      }),
+    'triage.alerts.open': 'Открыть страницу дежурств',
     'triage.filter.cases': 'Просьбы, ставшие делами',
     'triage.filter.cases.without': 'не показывать',
     'triage.filter.cases.only': 'только их',
@@ -172,6 +183,9 @@ export const triageMessages = defineMessages({
     'triage.counts.new': (v: { count: number }) => plural('nl', v.count, { one: 'nieuw verzoek', other: 'nieuwe verzoeken' }),
     'triage.counts.waiting': (v: { count: number }) => plural('nl', v.count, { one: 'verzoek wacht op antwoord', other: 'verzoeken wachten op antwoord' }),
     'triage.counts.urgent': (v: { count: number }) => plural('nl', v.count, { one: 'verzoek van iemand die nu in gevaar is', other: 'verzoeken van mensen die nu in gevaar zijn' }),
+    'triage.alerts.waiting': (v: { count: number }) =>
+      plural('nl', v.count, { one: '# dringend verzoek wacht tot iemand zegt: “Ik pak het op”.', other: '# dringende verzoeken wachten tot iemand zegt: “Ik pak het op”.' }),
+    'triage.alerts.open': 'Naar de dienstpagina',
     'triage.filter.cases': 'Verzoeken die een dossier werden',
     'triage.filter.cases.without': 'weglaten',
     'triage.filter.cases.only': 'alleen deze',

@@ -11,6 +11,7 @@ import { CASE_ROLES, TRIAGE_ROLES, mayTriage } from '../auth/roles.ts';
 import { listUsers } from '../auth/users.ts';
 import { COUNTRIES, NEEDS, REQUEST_STATUSES, countryName } from './needs.ts';
 import { CASE_FILTERS, changeRequestStatus, colleaguesLackingAccess, listInbox, openRequest, queueCounts, replyToRequest, shareRequest, shareRequests } from './triage.ts';
+import { countWaitingAlerts } from '../notify/alerts.ts';
 import { ContactWarning, ContentFacts, Conversation, InboxPage, NeedTags, ReplyForm, ShareForm, StatusForm, shortRef } from './triage-views.tsx';
 import { neutralise } from '../web/public-text.tsx';
 
@@ -142,11 +143,16 @@ async function requestPage(c: Context<AppEnv>, id: string) {
 export function registerTriage(app: App): void {
   route(app, 'GET', '/staff', staff('any'), async (c) => {
     const me = staffOf(c);
-    if (!mayTriage(me.roles)) return c.redirect('/staff/cases', 303);
+    if (!mayTriage(me.roles)) return c.redirect('/staff/my-work', 303);
     const query = inboxQuery.parse(c.req.query());
     const filter = { ...query, status: query.status ?? ('open' as const), cases: query.cases ?? ('without' as const) };
     const db = dbOf(c);
-    const [requests, counts, lacking] = await Promise.all([listInbox(db, filter), queueCounts(db), colleaguesLackingAccess(db, me.userId)]);
+    const [requests, counts, lacking, waitingAlerts] = await Promise.all([
+      listInbox(db, filter),
+      queueCounts(db),
+      colleaguesLackingAccess(db, me.userId),
+      countWaitingAlerts(db),
+    ]);
     const t = c.get('t');
     const shared = sharedCount.parse(c.req.query('shared'));
     return staffPage(c,
@@ -155,6 +161,11 @@ export function registerTriage(app: App): void {
         {shared !== undefined && (
           <p class="ok" role="status">
             {t('triage.share.done', { count: shared })}
+          </p>
+        )}
+        {waitingAlerts > 0 && (
+          <p class="notice" role="alert" data-waiting-alerts={waitingAlerts}>
+            {t('triage.alerts.waiting', { count: waitingAlerts })} <a href="/staff/on-call">{t('triage.alerts.open')}</a>
           </p>
         )}
         <InboxPage t={t} lang={c.get('lang')} requests={requests} counts={counts} filter={filter} />

@@ -4,15 +4,18 @@ import { triageMessages } from '../help/triage-messages.ts';
 import { authMessages } from '../auth/messages.ts';
 import { casesMessages } from '../cases/messages.ts';
 import { auditMessages } from '../audit/messages.ts';
+import { tracksMessages } from '../cases/tracks-messages.ts';
+import { notifyMessages } from '../notify/messages.ts';
+import { documentsMessages } from '../cases/documents-messages.ts';
 import type { Lang } from './lang.ts';
 
 export * from './lang.ts';
 export { plural, formatDateTime, relativeTime } from './format.ts';
 
 const catalogues = {
-  en: { ...webMessages.en, ...helpMessages.en, ...triageMessages.en, ...authMessages.en, ...casesMessages.en, ...auditMessages.en },
-  ru: { ...webMessages.ru, ...helpMessages.ru, ...triageMessages.ru, ...authMessages.ru, ...casesMessages.ru, ...auditMessages.ru },
-  nl: { ...webMessages.nl, ...helpMessages.nl, ...triageMessages.nl, ...authMessages.nl, ...casesMessages.nl, ...auditMessages.nl },
+  en: { ...webMessages.en, ...helpMessages.en, ...triageMessages.en, ...authMessages.en, ...casesMessages.en, ...auditMessages.en, ...tracksMessages.en, ...documentsMessages.en, ...notifyMessages.en },
+  ru: { ...webMessages.ru, ...helpMessages.ru, ...triageMessages.ru, ...authMessages.ru, ...casesMessages.ru, ...auditMessages.ru, ...tracksMessages.ru, ...documentsMessages.ru, ...notifyMessages.ru },
+  nl: { ...webMessages.nl, ...helpMessages.nl, ...triageMessages.nl, ...authMessages.nl, ...casesMessages.nl, ...auditMessages.nl, ...tracksMessages.nl, ...documentsMessages.nl, ...notifyMessages.nl },
 };
 
 export type Catalogue = (typeof catalogues)['en'];

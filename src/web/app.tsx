@@ -11,6 +11,7 @@ import { machine, route } from './route.ts';
 import { registerHelp } from '../help/routes.tsx';
 import { registerAuth } from '../auth/routes.tsx';
 import { registerCases } from '../cases/routes.tsx';
+import { registerNotify } from '../notify/routes.tsx';
 
 export function createApp(deps: Deps): App {
   const app: App = new Hono<AppEnv>();
@@ -34,6 +35,7 @@ export function createApp(deps: Deps): App {
   registerHelp(app);
   registerAuth(app);
   registerCases(app);
+  registerNotify(app);
 
   app.notFound((c) => renderError(c, new AppError('not_found')));
   app.onError((error, c) => {

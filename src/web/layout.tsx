@@ -120,6 +120,8 @@ export function StaffLayout(props: StaffProps) {
                   </li>
                 )}
                 {triage && <li><a href="/staff/coordinators">{t('auth.coordinators.title')}</a></li>}
+                {triage && <li><a href="/staff/on-call">{t('notify.title')}</a></li>}
+                <li><a href="/staff/my-work">{t('mywork.title')}</a></li>
                 <li>
                   <a href="/staff/cases">{t('staff.nav.cases')}</a>
                 </li>

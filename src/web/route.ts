@@ -48,7 +48,8 @@ export function machine(check: { verify: 'open'; why: string } | { verify: Machi
   return { kind: 'machine', ...check };
 }
 
-export type RouteRecord = { method: 'GET' | 'POST'; path: string; access: Access };
+/** `streamed`: the handler reads the body as a stream, and the CSRF token comes in the address (`?_csrf=`). */
+export type RouteRecord = { method: 'GET' | 'POST'; path: string; access: Access; streamed: boolean };
 
 /** The routes of one app, for the test that walks every route with every role. */
 const registry = new WeakMap<App, RouteRecord[]>();
@@ -60,13 +61,19 @@ export function routesOf(app: App): RouteRecord[] {
 /** Forms are small; a larger body is refused before it is read, unless the route says otherwise. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** What a route may declare beyond its access: a larger body for a form that takes long texts. */
-export type RouteOptions = { maxBodyBytes?: number };
+/**
+ * What a route may declare beyond its access: a larger body for a form that takes long texts, or
+ * a body its handler reads as a stream (a file upload, staff only). A streamed body is never
+ * buffered: its limit is counted as it flows, and since no guard reads it, its CSRF token comes in
+ * the address (`?_csrf=`).
+ */
+export type RouteOptions = { maxBodyBytes?: number; streamedBody?: { maxBytes: (c: Context<AppEnv>) => number } };
 
 export function route(app: App, method: 'GET' | 'POST', path: string, access: Access, handler: Handler<AppEnv>, options: RouteOptions = {}): void {
   checkAccess(method, path, access);
+  if (options.streamedBody && (method !== 'POST' || access.kind !== 'staff')) throw new Error(`${method} ${path}: only staff posts stream their body.`);
   const records = registry.get(app) ?? [];
-  records.push({ method, path, access });
+  records.push({ method, path, access, streamed: options.streamedBody !== undefined });
   registry.set(app, records);
   app.on(method, path, ...(guardsFor(method, access, options) as []), handler);
 }
@@ -77,12 +84,42 @@ const tooLarge = (): never => {
 
 function guardsFor(method: 'GET' | 'POST', access: Access, options: RouteOptions): MiddlewareHandler<AppEnv>[] {
   // Only posts carry a body; GET never asks for one (asking makes the Node adapter build a full Request).
-  const limit = method === 'POST' ? [bodyLimit({ maxSize: options.maxBodyBytes ?? MAX_BODY_BYTES, onError: tooLarge })] : [];
+  const streamed = options.streamedBody;
+  const limit =
+    method !== 'POST' ? [] : streamed ? [limitStream(streamed.maxBytes)] : [bodyLimit({ maxSize: options.maxBodyBytes ?? MAX_BODY_BYTES, onError: tooLarge })];
   if (access.kind === 'machine') return access.verify === 'open' ? limit : [...limit, verifyMachine(access.verify)];
   const guards: MiddlewareHandler<AppEnv>[] = [...limit];
-  if (method === 'POST') guards.push(checkSameOrigin, readForm);
-  if (access.kind === 'staff') guards.push(requireStaff(access.roles));
+  if (method === 'POST') guards.push(checkSameOrigin, ...(streamed ? [] : [readForm]));
+  if (access.kind === 'staff') guards.push(requireStaff(access.roles, streamed ? 'query' : 'body'));
   return guards;
+}
+
+/**
+ * A streamed body's limit, counted as it flows through (Hono's bodyLimit buffers a body that has
+ * no Content-Length): a declared length over it is refused at once, a body that runs past it
+ * breaks off with payload_too_large.
+ */
+function limitStream(maxBytes: (c: Context<AppEnv>) => number): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const max = maxBytes(c);
+    if (Number(c.req.header('content-length') ?? 0) > max) tooLarge();
+    const body = c.req.raw.body;
+    if (body) {
+      let seen = 0;
+      const counted = body.pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, controller) {
+            seen += chunk.length;
+            if (seen > max) controller.error(new AppError('payload_too_large'));
+            else controller.enqueue(chunk);
+          },
+        }),
+      );
+      const raw = c.req.raw;
+      c.req.raw = new Request(raw.url, { method: raw.method, headers: raw.headers, body: counted, duplex: 'half' } as RequestInit);
+    }
+    await next();
+  };
 }
 
 /** The registry's rules: a route whose access is incomplete or at the wrong address does not exist. */

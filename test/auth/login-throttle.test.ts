@@ -188,9 +188,10 @@ describe('test/auth/login-throttle.test.ts', () => {
     test('15 minutes after the first failure the address may log in again', async () => {
       let now = Date.now();
       const db = await openTestDb();
-      const limits = new RateLimiter(() => now);
+      const heldBack: number[] = [];
+      const limits = new RateLimiter(() => now, async (ms) => void heldBack.push(ms));
       const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: 'http://beside.test', TRUST_PROXY: 'true' });
-      const clocked: TestApp = { app: createApp({ config, db, limits }), db, config, limits, close: () => db.close() };
+      const clocked: TestApp = { app: createApp({ config, db, limits }), db, config, limits, heldBack, close: () => db.close() };
       try {
         const user = await createStaff(db, { login: 'window-user', roles: ['caseworker'] });
         const browser = new Browser(clocked);

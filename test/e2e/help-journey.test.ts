@@ -170,7 +170,9 @@ describe('help journey in a browser', () => {
   it('the caseworker logs in and finds the person’s answer in the case', async () => {
     const context = await newContext({ locale: 'en-GB' });
     const page = await logIn(context, caseworker);
-    assert.equal(new URL(page.url()).pathname, '/staff/cases', 'staff without triage land on their cases');
+    assert.equal(new URL(page.url()).pathname, '/staff/my-work', 'staff without triage land on their own work');
+    await page.locator('nav a[href="/staff/cases"]').click();
+    await page.waitForURL((url) => url.pathname === '/staff/cases');
     const link = page.locator('tr[data-case] a', { hasText: pseudonym });
     assert.equal(await link.count(), 1, 'the case is listed');
     await link.click();

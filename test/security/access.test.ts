@@ -192,7 +192,7 @@ describe('test/security/access.test.ts', () => {
       const fresh = await submitHelp(t, 'ru', { needs: ['legal'], story: marker('admin-story') });
       const inbox = await browser.get('/staff');
       assert.equal(inbox.status, 303, 'no inbox for an administrator alone');
-      assert.equal(inbox.location, '/staff/cases');
+      assert.equal(inbox.location, '/staff/my-work', 'their own work instead');
       for (const path of [`/staff/requests/${fresh.requestId}`, `/staff/requests/${plainRequest}`, `/staff/cases/${caseA}`]) {
         assert.equal((await browser.get(path)).status, 404, path);
       }

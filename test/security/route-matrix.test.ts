@@ -11,6 +11,7 @@ import { findUserById, userPrincipal } from '../../src/auth/users.ts';
 import { inviteUser } from '../../src/auth/invites.ts';
 import { insertMember } from '../../src/cases/case-members.ts';
 import type { CaseRole } from '../../src/cases/case-roles.ts';
+import { TRACKS } from '../../src/cases/tracks.ts';
 import { machine, PUBLIC, route, routesOf, staff, type Access, type RouteRecord } from '../../src/web/route.ts';
 import type { AppEnv } from '../../src/web/context.ts';
 import { AppError } from '../../src/web/errors.ts';
@@ -41,7 +42,7 @@ describe('test/security/route-matrix.test.ts', () => {
   let holder: StaffUser;
   let users: Map<Role, StaffUser>;
   const hidden = { request: '', case: '', requestVault: '', caseVaults: [] as string[] };
-  const shared = { request: '', case: '', user: '', coordinator: '', invite: '' };
+  const shared = { request: '', case: '', user: '', coordinator: '', invite: '', shift: '', alert: '', document: '', clothingItem: '', deadline: '', task: '' };
 
   async function makeCase(coordinator: Browser, requestId: string, assignee: StaffUser): Promise<string> {
     const made = await coordinator.staffPost(`/staff/requests/${requestId}/case`, { assignee: assignee.id });
@@ -113,6 +114,37 @@ describe('test/security/route-matrix.test.ts', () => {
     await inviteUser(t.db, instance.admin.id, ['editor'], 'matrix invitee');
     shared.invite = (await t.db.query<{ id: string }>('select id from invites'))[0]!.id;
 
+    // Every track open on the shared case, with one record of each kind, made by its caseworker.
+    const caseworker = await loggedIn(t, holder);
+    const onCase = (path: string, body: Fields) => caseworker.staffPost(`/staff/cases/${shared.case}/${path}`, body);
+    for (const track of TRACKS) await onCase(`tracks/${track}`, {});
+    await onCase('procedure', { procedure: 'nl' });
+    await onCase('clothing', { item: 'coat', size: 'M', quantity: '1' });
+    await onCase('deadlines', { kind: 'other', due: '2026-01-15' });
+    await onCase('tasks', { title: 'matrix task', assignee: holder.id, due: '2026-01-15', part: 'core' });
+    const one = async (table: string) => (await t.db.query<{ id: string }>(`select id from ${table} where case_id = $1`, [shared.case]))[0]!.id;
+    shared.clothingItem = await one('case_clothing_items');
+    shared.deadline = await one('case_deadlines');
+    shared.task = await one('case_tasks');
+    // A document in the legal part: the lawyer and the caseworker read it, no other role on the case.
+    const boundary = 'matrixboundary';
+    const document = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="part"\r\n\r\nlegal\r\n--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nother\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="matrix.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n%matrix\n%%EOF\n\r\n--${boundary}--\r\n`,
+    );
+    const uploaded = await caseworker.request(`/staff/cases/${shared.case}/documents?_csrf=${encodeURIComponent(caseworker.csrfToken!)}`, {
+      method: 'POST',
+      headers: { 'Sec-Fetch-Site': 'same-origin', 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+      body: new Uint8Array(document),
+    });
+    shared.document = (await t.db.query<{ id: string }>('select id from case_documents where case_id = $1', [shared.case]))[0]?.id ?? '';
+    if (!shared.document) throw new Error(`the matrix document was not stored: ${uploaded.status}`);
+    // An urgent request raises an alert; a shift on the rota.
+    const urgent = (await submitHelp(t, 'ru', { needs: ['evacuation'], danger: 'yes', story: 'urgent for the matrix' })).requestId;
+    shared.alert = (await t.db.query<{ id: string }>('select id from urgent_alerts where request_id = $1', [urgent]))[0]!.id;
+    await coordinator.staffPost('/staff/on-call/shifts', { user: instance.admin.id, start: '2099-01-01T08:00', end: '2099-01-01T20:00', zone: 'UTC' });
+    shared.shift = (await t.db.query<{ id: string }>('select id from on_call_shifts'))[0]!.id;
+
     const [requestVault] = await t.db.query<{ vault_id: string }>('select vault_id from help_requests where id = $1', [hidden.request]);
     hidden.requestVault = requestVault!.vault_id;
     hidden.caseVaults = (
@@ -162,6 +194,37 @@ describe('test/security/route-matrix.test.ts', () => {
       // Removing someone no longer on the case answers success too.
       '/staff/cases/:id/remove': { user: consumed.removable },
       '/staff/cases/:id/status': { status: 'open' },
+      '/staff/cases/:id/tracks/evacuation': {},
+      '/staff/cases/:id/tracks/evacuation/state': { state: 'planning' },
+      '/staff/cases/:id/tracks/clothing': {},
+      '/staff/cases/:id/tracks/clothing/state': { state: 'collecting' },
+      '/staff/cases/:id/tracks/psych': {},
+      '/staff/cases/:id/tracks/psych/state': { state: 'referred' },
+      '/staff/cases/:id/tracks/legal': {},
+      '/staff/cases/:id/tracks/legal/state': { state: 'lawyer_assigned' },
+      '/staff/cases/:id/tracks/shelter': {},
+      '/staff/cases/:id/tracks/shelter/state': { state: 'temporary' },
+      '/staff/cases/:id/evacuation/contact': { contacted: 'yes', hours: '24' },
+      '/staff/cases/:id/evacuation/plan': { route: 'route matrix' },
+      // The shared evacuation never arrives: every caller is told "not yet", and nothing is shredded.
+      '/staff/cases/:id/evacuation/shred': { confirm: 'yes' },
+      '/staff/cases/:id/clothing': { item: 'route matrix coat', size: 'M', quantity: '1' },
+      '/staff/cases/:id/clothing/handed-out': { item: shared.clothingItem, cost: '0' },
+      '/staff/cases/:id/psych/sessions': { date: '2026-01-15', minutes: '50', form: 'video' },
+      '/staff/cases/:id/procedure': { procedure: 'nl' },
+      '/staff/cases/:id/procedure/stage': { stage: 'registration', date: '2026-01-15' },
+      '/staff/cases/:id/deadlines': { kind: 'other', due: '2026-01-15' },
+      '/staff/cases/:id/deadlines/done': { deadline: shared.deadline, done: 'yes' },
+      '/staff/cases/:id/tasks': { title: 'route matrix task', assignee: holder.id, due: '2026-01-15', part: 'core' },
+      '/staff/cases/:id/tasks/done': { task: shared.task, done: 'yes' },
+      // Not multipart: a caller who may upload is answered 400, one who may not 404 or 403.
+      '/staff/cases/:id/documents': {},
+      '/staff/on-call/shifts': { user: users.get('coordinator')!.id, start: '2099-02-01T08:00', end: '2099-02-01T20:00', zone: 'Europe/Amsterdam' },
+      // Only the coordinator's walk removes it, once; removing it again answers the same.
+      '/staff/on-call/shifts/:id/remove': {},
+      '/staff/on-call/address': { email: 'matrix@example.org' },
+      // Acknowledging twice answers 303 too.
+      '/staff/alerts/:id/acknowledge': {},
     };
     const body = bodies[route.path];
     if (!body) throw new Error(`The route matrix has no valid form for POST ${route.path}: add one to bodyFor().`);
@@ -184,7 +247,10 @@ describe('test/security/route-matrix.test.ts', () => {
         if (route.path.startsWith('/staff/users/invites/')) return target === 'hidden' ? randomUUID() : shared.invite;
         if (route.path.startsWith('/staff/users/')) return target === 'hidden' ? randomUUID() : shared.user;
         if (route.path.startsWith('/staff/coordinators/')) return target === 'hidden' ? randomUUID() : shared.coordinator;
+        if (route.path.startsWith('/staff/on-call/shifts/')) return target === 'hidden' ? randomUUID() : shared.shift;
+        if (route.path.startsWith('/staff/alerts/')) return target === 'hidden' ? randomUUID() : shared.alert;
       }
+      if (name === 'doc') return target === 'hidden' ? randomUUID() : shared.document;
       throw new Error(`The route matrix does not know how to fill :${name} in ${route.path}: teach addressOf().`);
     });
   }
@@ -208,7 +274,18 @@ describe('test/security/route-matrix.test.ts', () => {
     const allowed = access.roles === 'any' || access.roles.includes(principal.role);
     if (!allowed) return page.status === 404 ? null : `without the role: ${page.status} instead of 404`;
     if (route.path.includes(':id') && target === 'hidden') return page.status === 404 ? null : `without a key to the record: ${page.status} instead of 404`;
+    const outside = beyondThePart(route, principal.role);
+    if (outside) return page.status === 404 ? null : `${outside}: ${page.status} instead of 404`;
     return page.status === 403 || page.status === 404 ? `with the role${route.path.includes(':id') ? ' and the key' : ''}: ${page.status}` : null;
+  }
+
+  /**
+   * Need to know inside a case the caller is on: where the role on the case decides beyond the
+   * keys the walk granted to everyone, "not found" is the right answer too.
+   */
+  function beyondThePart(route: RouteRecord, role: Role): string | null {
+    if (route.path === '/staff/cases/:id/documents' && role === 'housing_coordinator') return 'no part the housing coordinator reads holds documents';
+    return null;
   }
 
   describe('the route registry', () => {
@@ -332,7 +409,10 @@ describe('test/security/route-matrix.test.ts', () => {
             const cookies = route.access.kind === 'public' || route.access.kind === 'machine' ? 'everywhere' : 'by-path';
             let page: Page;
             if (route.method === 'GET') page = await browser.get(path, {}, cookies);
-            else if (route.access.kind === 'staff' && principal.role) page = await browser.staffPost(path, bodyFor(route));
+            else if (route.access.kind === 'staff' && principal.role) {
+              // An upload's body is read by its handler alone: its token comes in the address.
+              page = await browser.staffPost(route.streamed ? `${path}?_csrf=${encodeURIComponent(browser.csrfToken ?? '')}` : path, bodyFor(route));
+            }
             else page = await browser.post(path, bodyFor(route), {}, cookies);
             calls += 1;
             const problem = judge(route, principal, target, path, page);

@@ -7,6 +7,8 @@ import { openEmbedded, type Db } from '../../src/db/client.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { parseShare } from '../../src/crypto/recovery.ts';
 import { keepShares } from '../../src/auth/recovery-shares.ts';
+import { addDays, todayIn } from '../../src/cases/procedure-days.ts';
+import { CHUNK_BYTES } from '../../src/files/chunks.ts';
 import { openTestDb } from '../support/db.ts';
 import {
   Browser,
@@ -55,21 +57,59 @@ describe('test/security/stolen-database.test.ts', () => {
     directContacts: marker('directContacts'),
     directStory: marker('directStory'),
     directReferredBy: marker('directReferredBy'),
+    // The service tracks: the evacuation plan (logistics vault), clothing (core), deadlines (legal), tasks.
+    planRoute: marker('planRoute'),
+    planDates: marker('planDates'),
+    planDocumentsHave: marker('planDocumentsHave'),
+    planDocumentsLack: marker('planDocumentsLack'),
+    planMoney: marker('planMoney'),
+    planContactPeople: marker('planContactPeople'),
+    clothingItem: marker('clothingItem'),
+    clothingSize: marker('clothingSize'),
+    deadlineDetail: marker('deadlineDetail'),
+    taskTitle: marker('taskTitle'),
+    // A document: its name and description (sealed with its key) and what the file itself says.
+    documentName: `Паспорт-${marker('documentName')}`,
+    documentDescription: marker('documentDescription'),
+    documentBytes: marker('documentBytes'),
   };
   type Field = keyof typeof words;
 
   /** Who reads each marker back, and where: each part of a case only by the role that holds it. */
-  const READ_BACK: { who: string; page: 'case' | 'direct'; fields: Field[] }[] = [
+  const READ_BACK: { who: string; page: 'case' | 'direct' | 'document'; fields: Field[] }[] = [
     {
       who: 'coordinator',
       page: 'case',
       fields: ['story', 'city', 'contact', 'safeTimes', 'codeWord', 'otherNeed', 'personMessage', 'laterMessage', 'staffReply', 'caseNote', 'joinedStory'],
     },
+    {
+      who: 'caseworker',
+      page: 'case',
+      fields: [
+        'planRoute',
+        'planDates',
+        'planDocumentsHave',
+        'planDocumentsLack',
+        'planMoney',
+        'planContactPeople',
+        'clothingItem',
+        'clothingSize',
+        'taskTitle',
+        'documentName',
+        'documentDescription',
+      ],
+    },
+    { who: 'caseworker', page: 'document', fields: ['documentBytes'] },
     { who: 'psychologist', page: 'case', fields: ['psychNote'] },
-    { who: 'lawyer', page: 'case', fields: ['legalNote'] },
+    { who: 'lawyer', page: 'case', fields: ['legalNote', 'deadlineDetail'] },
     { who: 'housing coordinator', page: 'case', fields: ['housingNote'] },
     { who: 'coordinator', page: 'direct', fields: ['directName', 'directWhereNow', 'directContacts', 'directStory', 'directReferredBy'] },
   ];
+  /**
+   * A psychological session holds no free text (date, length, form): what would leak is the value
+   * as sealed, so that is the needle; an unusual length makes it the psychologist's to read back.
+   */
+  const SESSION = { date: addDays(todayIn(), -3), minutes: 593, form: 'video' } as const;
   const PERSON_ADDRESS = '198.51.100.77';
   const CANARY = { text: marker('canary-text'), bytes: marker('canary-bytes') };
 
@@ -89,6 +129,7 @@ describe('test/security/stolen-database.test.ts', () => {
   let requestId = '';
   let casePath = '';
   let directPath = '';
+  let documentPath = '';
   const readers = new Map<string, Browser>();
   const logged: string[] = [];
 
@@ -142,6 +183,7 @@ describe('test/security/stolen-database.test.ts', () => {
       const caseId = casePath.split('/').pop()!;
       assert.equal((await coordinator.staffPost(`/staff/requests/${second.requestId}/join`, { case: caseId })).status, 303);
       const colleague = await loggedIn(t, caseworker);
+      readers.set('caseworker', colleague);
       assert.equal((await colleague.staffPost(`${casePath}/notes`, { body: words.caseNote, part: 'core' })).status, 303);
       assert.equal((await colleague.get(casePath)).status, 200, 'the caseworker opens the case');
       // Each part of the case gets a note from the role that holds it.
@@ -154,6 +196,53 @@ describe('test/security/stolen-database.test.ts', () => {
         assert.equal(noted.location, `${casePath}?done=note`, `the ${specialist.who}'s note`);
       }
       assert.equal((await personPost(person, 'ru', { action: 'write', receipt: receipt.replace(/-/g, ' '), body: words.laterMessage })).status, 200);
+
+      // The service tracks, through the forms on the case page.
+      for (const track of ['evacuation', 'clothing', 'psych', 'legal']) {
+        assert.equal((await colleague.staffPost(`${casePath}/tracks/${track}`, {})).status, 303, `the ${track} track opens`);
+      }
+      const plan = {
+        route: words.planRoute,
+        dates: words.planDates,
+        documentsHave: words.planDocumentsHave,
+        documentsLack: words.planDocumentsLack,
+        moneyNeeded: words.planMoney,
+        contactPeople: words.planContactPeople,
+      };
+      assert.equal((await colleague.staffPost(`${casePath}/evacuation/plan`, plan)).location, `${casePath}?tracks=saved#track-evacuation`, 'the evacuation plan');
+      const clothing = await colleague.staffPost(`${casePath}/clothing`, { item: words.clothingItem, size: words.clothingSize, quantity: '2' });
+      assert.equal(clothing.location, `${casePath}?tracks=saved#track-clothing`, 'the clothing item');
+      const session = await readers.get('psychologist')!.staffPost(`${casePath}/psych/sessions`, { date: SESSION.date, minutes: String(SESSION.minutes), form: SESSION.form });
+      assert.equal(session.location, `${casePath}?tracks=saved#track-psych`, 'the psychological session');
+      const deadline = await readers.get('lawyer')!.staffPost(`${casePath}/deadlines`, { kind: 'other', due: addDays(todayIn(), 10), detail: words.deadlineDetail });
+      assert.equal(deadline.location, `${casePath}?tracks=saved#track-legal`, 'the deadline');
+      const task = await colleague.staffPost(`${casePath}/tasks`, { title: words.taskTitle, assignee: caseworker.id, due: addDays(todayIn(), 2), part: 'core' });
+      assert.equal(task.location, `${casePath}?tracks=saved#tasks`, 'the task');
+
+      // A document, uploaded as the browser sends the form; the file is longer than one chunk and says its marker in both.
+      const said = Buffer.from(`\n% ${words.documentBytes}\n`);
+      const file = Buffer.concat([Buffer.from('%PDF-1.4'), said, Buffer.alloc(CHUNK_BYTES, '0'), said, Buffer.from('%%EOF\n')]);
+      const boundary = '----besidestolen';
+      const field = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+      const body = Buffer.concat([
+        Buffer.from(
+          field('part', 'core') +
+            field('kind', 'identity') +
+            field('description', words.documentDescription) +
+            `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${words.documentName}.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+        ),
+        file,
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+      const uploaded = await colleague.request(`${casePath}/documents?_csrf=${encodeURIComponent(colleague.csrfToken!)}`, {
+        method: 'POST',
+        headers: { 'Sec-Fetch-Site': 'same-origin', 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+        body: new Uint8Array(body),
+      });
+      assert.equal(uploaded.location, `${casePath}?document=added#documents`, 'the document is added');
+      const link = new RegExp(`${casePath}/documents/[0-9a-f-]{36}`).exec((await colleague.get(casePath)).html);
+      assert.ok(link, 'the case page links the document');
+      documentPath = link[0];
 
       // A case opened for someone referred by a partner organisation: its content has its own schema.
       const direct = await coordinator.staffPost('/staff/cases/new', {
@@ -171,12 +260,13 @@ describe('test/security/stolen-database.test.ts', () => {
       directPath = direct.location!.split('?')[0]!;
 
       for (const [field, value] of Object.entries(words)) needles.push(textNeedle(field, value));
+      needles.push(textNeedle('psych session', JSON.stringify(SESSION)), textNeedle('psych session length', `"minutes":${SESSION.minutes}`));
       needles.push(textNeedle('receipt', receipt), textNeedle('receipt digits', receipt.replace(/-/g, '')));
       needles.push(textNeedle('address of the person', PERSON_ADDRESS));
       for (const user of [instance.admin, caseworker, ...specialistUsers]) {
         needles.push(textNeedle(`password of ${user.login}`, user.password), textNeedle(`TOTP secret of ${user.login}`, user.totpSecret));
       }
-      for (const [who, browser] of [...readers, ['caseworker', colleague] as const]) {
+      for (const [who, browser] of readers) {
         const [id, secret] = browser.cookie()!.split('.') as [string, string];
         needles.push(secretNeedle(`cookie id of the ${who}`, Buffer.from(id, 'base64url')), secretNeedle(`cookie secret of the ${who}`, Buffer.from(secret, 'base64url')));
       }
@@ -264,7 +354,7 @@ describe('test/security/stolen-database.test.ts', () => {
     test('the team members who hold the keys read every marker back (so the markers were stored)', async () => {
       const readBack = new Set<Field>();
       for (const { who, page, fields } of READ_BACK) {
-        const shown = await readers.get(who)!.get(page === 'case' ? casePath : directPath);
+        const shown = await readers.get(who)!.get({ case: casePath, direct: directPath, document: documentPath }[page]);
         assert.equal(shown.status, 200, `the ${who}'s ${page} page`);
         for (const field of fields) {
           assertShows(shown, words[field], `the ${who}'s ${page} page (${field})`);
@@ -272,6 +362,7 @@ describe('test/security/stolen-database.test.ts', () => {
         }
       }
       assert.deepEqual([...readBack].sort(), Object.keys(words).sort(), 'every marker is read back by someone');
+      assertShows(await readers.get('psychologist')!.get(casePath), `${SESSION.minutes} minutes`, "the psychologist's case page (session)");
       const status = await personPost(new Browser(t), 'ru', { action: 'open', receipt });
       for (const field of ['personMessage', 'laterMessage', 'staffReply'] as const) assertShows(status, words[field], `the person's status page (${field})`);
     });
@@ -283,14 +374,26 @@ describe('test/security/stolen-database.test.ts', () => {
 
     test('no table holds any marker, receipt, password, TOTP secret, cookie, recovery share or address', async () => {
       const { tables, hits, canariesFound } = await scanTables();
-      for (const table of ['audit_events', 'case_notes', 'cases', 'case_members', 'case_needs', 'help_requests', 'messages', 'sessions', 'users', 'vaults', 'vault_keys', 'instance', 'shown_recovery_shares']) {
-        assert.ok(tables.includes(table), `the scan covers ${table}`);
-      }
-      assert.ok(needles.length >= 45, `only ${needles.length} needles`);
+      const covered = ['audit_events', 'case_notes', 'cases', 'case_members', 'case_needs', 'help_requests', 'messages', 'sessions', 'users', 'vaults', 'vault_keys', 'instance', 'shown_recovery_shares'];
+      covered.push('case_tracks', 'case_clothing_items', 'case_psych_sessions', 'case_deadlines', 'case_tasks', 'case_documents', 'files', 'file_chunks');
+      for (const table of covered) assert.ok(tables.includes(table), `the scan covers ${table}`);
+      assert.ok(needles.length >= 60, `only ${needles.length} needles`);
       const notes = await db.query<{ part: string }>('select distinct part from case_notes order by part');
       assert.deepEqual(notes.map((row) => row.part), ['core', 'housing', 'legal', 'psych'], 'a sealed note in every part of a case was planted');
       assert.equal(await countRowsOf("cases where origin = 'referral' and content is not null"), 1, 'the referral case content was planted');
       assert.equal(await countRowsOf('shown_recovery_shares'), 1, 'the kept recovery shares were planted');
+      assert.equal(await countRowsOf("case_tracks where track = 'evacuation' and plan is not null"), 1, 'the evacuation plan was planted');
+      assert.equal(await countRowsOf("vaults where kind = 'logistics'"), 1, 'in a logistics vault');
+      for (const [table, what] of [
+        ['case_clothing_items', 'a clothing item'],
+        ['case_psych_sessions', 'a psychological session'],
+        ['case_deadlines where detail is not null', 'a deadline detail'],
+        ['case_tasks', 'a task'],
+        ['case_documents', 'a document'],
+      ] as const) {
+        assert.equal(await countRowsOf(table), 1, `${what} was planted`);
+      }
+      assert.equal(await countRowsOf('file_chunks'), 2, "the document's two chunks were planted");
       assert.deepEqual([...canariesFound].sort(), ['canary bytes', 'canary text'], 'the scan finds plaintext when there is some');
       assert.deepEqual(hits, []);
     });
