@@ -28,8 +28,12 @@ function sameToken(a: string, b: string): boolean {
  * a session a page asks to log in; with the wrong role the route does not exist for them.
  * Every post must carry the session's CSRF token. Roles a database writer gave (a row whose
  * entitlement tag fails) count as none: verifiedUser audits it, and role routes answer "not found".
+ *
+ * `csrf: 'in-stream'`: the post's body is a stream its handler reads (a file upload), so the
+ * token is checked there, by checkCsrfToken on the form's first field, before any file byte is
+ * taken (src/files/upload.ts). Never in the address, where proxies log it.
  */
-export function requireStaff(roles: readonly Role[] | 'any', csrfFrom: 'body' | 'query' = 'body'): MiddlewareHandler<AppEnv> {
+export function requireStaff(roles: readonly Role[] | 'any', csrf: 'in-form' | 'in-stream' = 'in-form'): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const session = await currentSession(c);
     if (!session || session.stage !== 'active') {
@@ -41,15 +45,16 @@ export function requireStaff(roles: readonly Role[] | 'any', csrfFrom: 'body' | 
     c.set('lang', user.language);
     c.set('t', translator(user.language));
     c.set('staff', { userId: user.id, displayName: user.displayName, roles: user.roles, keys: session.keys, csrfToken: session.csrfToken });
-    if (c.req.method === 'POST') {
-      // A streamed body (a file upload) is read by its handler alone: its token comes in the address.
-      const sent = csrfFrom === 'query' ? c.req.query('_csrf') : (await c.req.parseBody())['_csrf'];
-      const token = typeof sent === 'string' ? sent : '';
-      if (!sameToken(token, session.csrfToken)) throw new AppError('forbidden');
-    }
+    if (c.req.method === 'POST' && csrf === 'in-form') checkCsrfToken(c, (await c.req.parseBody())['_csrf']);
     if (roles !== 'any' && !user.roles.some((role) => roles.includes(role))) throw notFound();
     await next();
   };
+}
+
+/** A post's CSRF token against the signed-in session's: anything else is refused as forbidden. */
+export function checkCsrfToken(c: Context<AppEnv>, sent: unknown): void {
+  const session = c.get('staff');
+  if (!session || typeof sent !== 'string' || !sameToken(sent, session.csrfToken)) throw new AppError('forbidden');
 }
 
 /** The signed-in staff member of a guarded route. */

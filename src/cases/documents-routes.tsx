@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { dbOf, type App, type AppEnv } from '../web/context.ts';
 import { route, staff } from '../web/route.ts';
 import { notFound } from '../web/errors.ts';
-import { staffOf } from '../auth/access.ts';
+import { checkCsrfToken, staffOf } from '../auth/access.ts';
 import { CASE_ROLES } from '../auth/roles.ts';
 import { databaseFileStore } from '../files/store.ts';
 import { readUpload } from '../files/upload.ts';
@@ -43,7 +43,7 @@ export function registerDocuments(app: App): void {
       // Deny before reading: someone off the case gets "not found" without a byte of the body read.
       if (!(await mayAddDocuments(db, me.userId, id))) throw notFound();
       let withFile = false;
-      const uploaded = await readUpload(c.req.raw, { fileBytes }, (fields, file) => {
+      const uploaded = await readUpload(c.req.raw, { fileBytes }, (fields) => checkCsrfToken(c, fields['_csrf']), (fields, file) => {
         withFile = true;
         return addDocument(db, store, me, id, fields, file);
       });

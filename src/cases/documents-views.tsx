@@ -80,9 +80,10 @@ function DocumentTable({ t, lang, caseId, items }: { t: Translate; lang: Lang; c
 
 /** The upload form: the file comes last, so the fields arrive before it (the route reads them first). */
 function UploadForm({ t, lang, me, caseId, parts, maxBytes }: { t: Translate; lang: Lang; me: StaffSession; caseId: string; parts: CasePart[]; maxBytes: number }) {
-  const action = `/staff/cases/${caseId}/documents?_csrf=${encodeURIComponent(me.csrfToken)}`;
   return (
-    <form method="post" action={action} enctype="multipart/form-data" class="card">
+    <form method="post" action={`/staff/cases/${caseId}/documents`} enctype="multipart/form-data" class="card">
+      {/* First: the route checks it before it takes a byte of the file. */}
+      <input type="hidden" name="_csrf" value={me.csrfToken} />
       <h3>{t('documents.upload')}</h3>
       <label for="document-part">{t('documents.field.part')}</label>
       <select id="document-part" name="part" required>

@@ -49,10 +49,15 @@ export type IncomingFile = {
  * that come before the file (our forms put the file last), then hands the file's stream to
  * `onFile` while it arrives. Whatever `onFile` leaves unread is drained, so the answer goes out
  * after the whole request was received. Fields after the file and any second file are ignored.
+ *
+ * `verify` sees the fields before the file is taken (or at the end, when there is no file) and
+ * throws to refuse the post: the route's CSRF check (checkCsrfToken), as no guard reads a
+ * streamed body.
  */
 export async function readUpload<T>(
   request: Request,
   limits: { fileBytes: number },
+  verify: (fields: Record<string, string>) => void,
   onFile: (fields: Record<string, string>, file: IncomingFile) => Promise<T>,
 ): Promise<T | undefined> {
   const type = request.headers.get('content-type') ?? '';
@@ -89,12 +94,28 @@ export async function readUpload<T>(
         stream.resume();
         return;
       }
+      try {
+        verify({ ...fields });
+      } catch (error) {
+        stream.resume();
+        fail(error);
+        return;
+      }
       const file = incoming(info.filename ?? '', stream);
       handled = onFile({ ...fields }, file).finally(() => file.drain());
       source.once('error', (error) => stream.destroy(error));
     });
     parser.on('close', () => {
-      if (!failed) (handled ?? Promise.resolve(undefined)).then(resolve, reject);
+      if (failed) return;
+      if (!handled) {
+        try {
+          verify({ ...fields });
+        } catch (error) {
+          reject(error);
+          return;
+        }
+      }
+      (handled ?? Promise.resolve(undefined)).then(resolve, reject);
     });
     parser.on('error', fail);
     source.on('error', fail);

@@ -48,8 +48,7 @@ export function machine(check: { verify: 'open'; why: string } | { verify: Machi
   return { kind: 'machine', ...check };
 }
 
-/** `streamed`: the handler reads the body as a stream, and the CSRF token comes in the address (`?_csrf=`). */
-export type RouteRecord = { method: 'GET' | 'POST'; path: string; access: Access; streamed: boolean };
+export type RouteRecord = { method: 'GET' | 'POST'; path: string; access: Access };
 
 /** The routes of one app, for the test that walks every route with every role. */
 const registry = new WeakMap<App, RouteRecord[]>();
@@ -64,8 +63,8 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /**
  * What a route may declare beyond its access: a larger body for a form that takes long texts, or
  * a body its handler reads as a stream (a file upload, staff only). A streamed body is never
- * buffered: its limit is counted as it flows, and since no guard reads it, its CSRF token comes in
- * the address (`?_csrf=`).
+ * buffered: its limit is counted as it flows, and since no guard reads it, the handler checks its
+ * CSRF token, the form's first field, before taking the file (readUpload's `verify`).
  */
 export type RouteOptions = { maxBodyBytes?: number; streamedBody?: { maxBytes: (c: Context<AppEnv>) => number } };
 
@@ -73,7 +72,7 @@ export function route(app: App, method: 'GET' | 'POST', path: string, access: Ac
   checkAccess(method, path, access);
   if (options.streamedBody && (method !== 'POST' || access.kind !== 'staff')) throw new Error(`${method} ${path}: only staff posts stream their body.`);
   const records = registry.get(app) ?? [];
-  records.push({ method, path, access, streamed: options.streamedBody !== undefined });
+  records.push({ method, path, access });
   registry.set(app, records);
   app.on(method, path, ...(guardsFor(method, access, options) as []), handler);
 }
@@ -90,7 +89,7 @@ function guardsFor(method: 'GET' | 'POST', access: Access, options: RouteOptions
   if (access.kind === 'machine') return access.verify === 'open' ? limit : [...limit, verifyMachine(access.verify)];
   const guards: MiddlewareHandler<AppEnv>[] = [...limit];
   if (method === 'POST') guards.push(checkSameOrigin, ...(streamed ? [] : [readForm]));
-  if (access.kind === 'staff') guards.push(requireStaff(access.roles, streamed ? 'query' : 'body'));
+  if (access.kind === 'staff') guards.push(requireStaff(access.roles, streamed ? 'in-stream' : 'in-form'));
   return guards;
 }
 

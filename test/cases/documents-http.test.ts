@@ -45,7 +45,7 @@ describe('test/cases/documents-http.test.ts', () => {
   function streamedUpload(fileBytes: Uint8Array) {
     const boundary = `----beside${randomBytes(8).toString('hex')}`;
     const parts = [
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="part"\r\n\r\ncore\r\n--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nother\r\n`),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${caseworker.csrfToken}\r\n--${boundary}\r\nContent-Disposition: form-data; name="part"\r\n\r\ncore\r\n--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nother\r\n`),
       Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="scan.pdf"\r\nContent-Type: application/pdf\r\n\r\n`),
       fileBytes,
       Buffer.from(`\r\n--${boundary}--\r\n`),
@@ -56,7 +56,7 @@ describe('test/cases/documents-http.test.ts', () => {
         controller.close();
       },
     });
-    return fetch(`${base}/staff/cases/${caseId}/documents?_csrf=${encodeURIComponent(caseworker.csrfToken!)}`, {
+    return fetch(`${base}/staff/cases/${caseId}/documents`, {
       method: 'POST',
       headers: headers({ 'Content-Type': `multipart/form-data; boundary=${boundary}` }),
       body,

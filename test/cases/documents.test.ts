@@ -37,12 +37,13 @@ describe('test/cases/documents.test.ts', () => {
   const savedTmpdir = process.env.TMPDIR;
 
   /** `encoded`: the name sent as RFC 5987 `filename*` (a browser may; it can carry any character). */
-  type Upload = { part?: string; kind?: string; description?: string; original?: 'yes'; name: string; encoded?: true; bytes: Uint8Array; type?: string };
+  type Upload = { csrf?: string; part?: string; kind?: string; description?: string; original?: 'yes'; name: string; encoded?: true; bytes: Uint8Array; type?: string };
 
   /** A multipart body as a browser sends it, built by hand so that names reach the server byte for byte. */
   function multipart(upload: Upload): { body: Uint8Array<ArrayBuffer>; type: string } {
     const boundary = `----beside${randomBytes(8).toString('hex')}`;
-    const fields = { part: upload.part, kind: upload.kind, description: upload.description, original: upload.original };
+    // The token first, as the page's form sends it: the route checks it before taking the file.
+    const fields = { _csrf: upload.csrf, part: upload.part, kind: upload.kind, description: upload.description, original: upload.original };
     const head = Object.entries(fields)
       .filter(([, value]) => value !== undefined)
       .map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`)
@@ -53,8 +54,8 @@ describe('test/cases/documents.test.ts', () => {
   }
 
   function upload(browser: Browser, upload: Upload, headers: Record<string, string> = {}, id = caseId) {
-    const { body, type } = multipart(upload);
-    return browser.request(`/staff/cases/${id}/documents?_csrf=${encodeURIComponent(browser.csrfToken!)}`, {
+    const { body, type } = multipart({ csrf: browser.csrfToken!, ...upload });
+    return browser.request(`/staff/cases/${id}/documents`, {
       method: 'POST',
       headers: { 'Sec-Fetch-Site': 'same-origin', 'Content-Type': type, ...headers },
       body,
@@ -254,12 +255,33 @@ describe('test/cases/documents.test.ts', () => {
       assert.deepEqual(await stored(), before, 'nothing is left');
     });
 
-    test('an upload without the CSRF token in its address is refused', async () => {
+    test('an upload without the CSRF token, with another session’s, or with it only after the file, is refused', async () => {
       const before = await stored();
-      const { body, type } = multipart({ part: 'core', kind: 'other', name: 'a.pdf', bytes: pdf('x') });
-      const page = await browsers.caseworker.request(`/staff/cases/${caseId}/documents`, { method: 'POST', headers: { 'Sec-Fetch-Site': 'same-origin', 'Content-Type': type }, body });
-      assert.equal(page.status, 403, 'forbidden');
+      const send = (upload: Upload, address = `/staff/cases/${caseId}/documents`) => {
+        const { body, type } = multipart(upload);
+        return browsers.caseworker.request(address, { method: 'POST', headers: { 'Sec-Fetch-Site': 'same-origin', 'Content-Type': type }, body });
+      };
+      const file = { part: 'core', kind: 'other', name: 'a.pdf', bytes: pdf('x') };
+      assert.equal((await send(file)).status, 403, 'no token');
+      assert.equal((await send({ ...file, csrf: browsers.lawyer.csrfToken! })).status, 403, 'a colleague’s token');
+      // The token in the address, as an earlier version took it, is not looked at.
+      assert.equal((await send(file, `/staff/cases/${caseId}/documents?_csrf=${encodeURIComponent(browsers.caseworker.csrfToken!)}`)).status, 403, 'in the address');
+      // A token that only comes after the file arrives too late: the file is never taken.
+      const boundary = 'late-token';
+      const late = Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="part"\r\n\r\ncore\r\n--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nother\r\n`),
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n`),
+        pdf('late'),
+        Buffer.from(`\r\n--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${browsers.caseworker.csrfToken}\r\n--${boundary}--\r\n`),
+      ]);
+      const lateAnswer = await browsers.caseworker.request(`/staff/cases/${caseId}/documents`, {
+        method: 'POST',
+        headers: { 'Sec-Fetch-Site': 'same-origin', 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+        body: new Uint8Array(late),
+      });
+      assert.equal(lateAnswer.status, 403, 'a token after the file');
       assert.deepEqual(await stored(), before, 'nothing is left');
+      assert.match((await upload(browsers.caseworker, file)).location ?? '', /document=added/, 'the same file with the token first is taken');
     });
   });
 

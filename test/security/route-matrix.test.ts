@@ -129,10 +129,10 @@ describe('test/security/route-matrix.test.ts', () => {
     // A document in the legal part: the lawyer and the caseworker read it, no other role on the case.
     const boundary = 'matrixboundary';
     const document = Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="part"\r\n\r\nlegal\r\n--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nother\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${caseworker.csrfToken}\r\n--${boundary}\r\nContent-Disposition: form-data; name="part"\r\n\r\nlegal\r\n--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nother\r\n` +
         `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="matrix.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n%matrix\n%%EOF\n\r\n--${boundary}--\r\n`,
     );
-    const uploaded = await caseworker.request(`/staff/cases/${shared.case}/documents?_csrf=${encodeURIComponent(caseworker.csrfToken!)}`, {
+    const uploaded = await caseworker.request(`/staff/cases/${shared.case}/documents`, {
       method: 'POST',
       headers: { 'Sec-Fetch-Site': 'same-origin', 'Content-Type': `multipart/form-data; boundary=${boundary}` },
       body: new Uint8Array(document),
@@ -409,10 +409,7 @@ describe('test/security/route-matrix.test.ts', () => {
             const cookies = route.access.kind === 'public' || route.access.kind === 'machine' ? 'everywhere' : 'by-path';
             let page: Page;
             if (route.method === 'GET') page = await browser.get(path, {}, cookies);
-            else if (route.access.kind === 'staff' && principal.role) {
-              // An upload's body is read by its handler alone: its token comes in the address.
-              page = await browser.staffPost(route.streamed ? `${path}?_csrf=${encodeURIComponent(browser.csrfToken ?? '')}` : path, bodyFor(route));
-            }
+            else if (route.access.kind === 'staff' && principal.role) page = await browser.staffPost(path, bodyFor(route));
             else page = await browser.post(path, bodyFor(route), {}, cookies);
             calls += 1;
             const problem = judge(route, principal, target, path, page);

@@ -226,7 +226,8 @@ describe('test/security/stolen-database.test.ts', () => {
       const field = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
       const body = Buffer.concat([
         Buffer.from(
-          field('part', 'core') +
+          field('_csrf', colleague.csrfToken!) +
+            field('part', 'core') +
             field('kind', 'identity') +
             field('description', words.documentDescription) +
             `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${words.documentName}.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
@@ -234,7 +235,7 @@ describe('test/security/stolen-database.test.ts', () => {
         file,
         Buffer.from(`\r\n--${boundary}--\r\n`),
       ]);
-      const uploaded = await colleague.request(`${casePath}/documents?_csrf=${encodeURIComponent(colleague.csrfToken!)}`, {
+      const uploaded = await colleague.request(`${casePath}/documents`, {
         method: 'POST',
         headers: { 'Sec-Fetch-Site': 'same-origin', 'Content-Type': `multipart/form-data; boundary=${boundary}` },
         body: new Uint8Array(body),

@@ -108,9 +108,7 @@ describe('test/web/malformed-bodies.test.ts', () => {
       for (const record of posts) {
         for (const malformed of MALFORMED) {
           for (const [who, browser] of [['anonymous', anonymous], ['signed in', admin]] as const) {
-            // A streamed body (an upload) carries its token in the address, as its form does.
-            const address = record.streamed ? `${addressOf(record)}?_csrf=${encodeURIComponent(admin.csrfToken ?? '')}` : addressOf(record);
-            const page = await send(browser, address, malformed.type, malformed.body(admin.csrfToken ?? ''), who === 'anonymous' ? 'none' : 'by-path');
+            const page = await send(browser, addressOf(record), malformed.type, malformed.body(admin.csrfToken ?? ''), who === 'anonymous' ? 'none' : 'by-path');
             if (!allowed(record, who === 'signed in').includes(page.status)) problems.push(`${who} POST ${record.path}, ${malformed.name}: ${page.status}`);
             else if (page.status === 400 && record.access.kind !== 'machine' && !badRequest.some((message) => page.html.includes(message))) {
               problems.push(`${who} POST ${record.path}, ${malformed.name}: 400 without the translated message`);
