@@ -62,6 +62,8 @@ const schema = z.object({
   SMTP_FROM: optionalText.pipe(z.email().optional()),
   /** Minutes an urgent alert waits for "I'm on it" before the next coordinator is alerted. */
   ALERT_ESCALATE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  /** Minutes a coordinator's "I'm on it" claim on a request holds before it lapses. */
+  CLAIM_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
 });
 
 export type Config = {
@@ -87,6 +89,7 @@ export type Config = {
   /** The SMTP server for alerts, when one is set (src/notify/mailer.ts). */
   smtp: { url: string; from: string } | undefined;
   alertEscalateMinutes: number;
+  claimMinutes: number;
 };
 
 export class ConfigError extends Error {
@@ -124,6 +127,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     production: raw.NODE_ENV === 'production',
     smtp: raw.SMTP_URL && raw.SMTP_FROM ? { url: raw.SMTP_URL, from: raw.SMTP_FROM } : undefined,
     alertEscalateMinutes: raw.ALERT_ESCALATE_MINUTES,
+    claimMinutes: raw.CLAIM_MINUTES,
   };
 }
 

@@ -3,6 +3,8 @@
  * never personal content or decrypted text.
  */
 export type AuditEvent =
+  | SafetyAuditEvent
+  | DirectoryAuditEvent
   | { kind: 'instance.initialised' }
   | { kind: 'login.succeeded'; userId: string }
   | { kind: 'login.failed'; userId: string | null; reason: 'password' | 'totp' | 'locked' | 'inactive' }
@@ -28,6 +30,7 @@ export type AuditEvent =
   | { kind: 'request.replied'; requestId: string }
   | { kind: 'request.status_changed'; requestId: string; from: string; to: string }
   | { kind: 'request.erasure_requested'; requestId: string }
+  | { kind: 'request.coerced'; requestId: string }
   | { kind: 'case.created'; caseId: string; origin: string }
   | { kind: 'case.assigned'; caseId: string; userId: string; role: string }
   | { kind: 'case.note_added'; caseId: string; part: string }
@@ -49,7 +52,20 @@ export type AuditEvent =
   | { kind: 'alert.mail_failed'; alertId: string; userId: string; error: string }
   | { kind: 'on_call.shift_added'; shiftId: string; userId: string }
   | { kind: 'on_call.shift_removed'; shiftId: string; userId: string }
-  | { kind: 'on_call.address_set'; userId: string; removed: boolean };
+  | { kind: 'on_call.address_set'; userId: string; removed: boolean }
+  | { kind: 'request.claimed'; requestId: string } | { kind: 'request.released'; requestId: string } | { kind: 'template.saved'; templateId: string } | { kind: 'template.deleted'; templateId: string };
+
+export type DirectoryAuditEvent = { kind: 'directory.entry_saved'; entryId: string; change: 'added' | 'changed' | 'retired' } | { kind: 'case.referred'; caseId: string; entryId: string; referralId: string; change: 'referred' | 'ended' };
+
+/** Check-ins and break-glass access (cases/checkins.ts, cases/break-glass.ts): ids, codes and hours only. */
+export type SafetyAuditEvent =
+  | { kind: 'case.checkins_set'; caseId: string; hours: number | null }
+  | { kind: 'case.checkin_recorded'; caseId: string; by: 'staff' | 'person' }
+  | { kind: 'case.checkin_missed'; caseId: string }
+  | { kind: 'case.mail_sent'; userId: string; about: string }
+  | { kind: 'case.break_glass_requested'; caseId: string; breakGlassId: string }
+  | { kind: 'case.break_glass_approved'; caseId: string; breakGlassId: string; userId: string }
+  | { kind: 'case.break_glass_ended'; caseId: string; breakGlassId: string; revoked: boolean };
 
 export type AuditKind = AuditEvent['kind'];
 
@@ -80,6 +96,7 @@ const KINDS: Record<AuditKind, true> = {
   'request.replied': true,
   'request.status_changed': true,
   'request.erasure_requested': true,
+  'request.coerced': true,
   'case.created': true,
   'case.assigned': true,
   'case.note_added': true,
@@ -102,6 +119,10 @@ const KINDS: Record<AuditKind, true> = {
   'on_call.shift_added': true,
   'on_call.shift_removed': true,
   'on_call.address_set': true,
+  'directory.entry_saved': true,
+  'case.referred': true,
+  'request.claimed': true, 'request.released': true, 'template.saved': true, 'template.deleted': true,
+  'case.checkins_set': true, 'case.checkin_recorded': true, 'case.checkin_missed': true, 'case.mail_sent': true, 'case.break_glass_requested': true, 'case.break_glass_approved': true, 'case.break_glass_ended': true,
 };
 
 export function isAuditKind(value: string): value is AuditKind {

@@ -44,6 +44,8 @@ function subjectOf(event: AuditEvent): string | null {
   if ('vaultId' in event) return event.vaultId;
   if ('userId' in event) return event.userId;
   if ('inviteId' in event) return event.inviteId;
+  if ('entryId' in event) return event.entryId;
+  if ('templateId' in event) return event.templateId;
   return null;
 }
 

@@ -3,6 +3,8 @@ import { defineMessages } from '../i18n/define.ts';
 /** What each kind of audit entry means, for the administrator's audit page. */
 export const auditMessages = defineMessages({
   en: {
+    'audit.kind.directory.entry_saved': 'directory entry added, changed or retired',
+    'audit.kind.case.referred': 'case referred to a helper in the directory (or referral ended)',
     'audit.kind.instance.initialised': 'Beside initialised',
     'audit.kind.login.succeeded': 'logged in',
     'audit.kind.login.failed': 'failed login',
@@ -39,6 +41,8 @@ export const auditMessages = defineMessages({
     'audit.kind.recovery.regranted': 'access restored with recovery shares',
   },
   ru: {
+    'audit.kind.directory.entry_saved': 'запись справочника добавлена, изменена или снята',
+    'audit.kind.case.referred': 'дело направлено специалисту из справочника (или направление завершено)',
     'audit.kind.instance.initialised': 'Beside настроен',
     'audit.kind.login.succeeded': 'вход',
     'audit.kind.login.failed': 'неудачный вход',
@@ -75,6 +79,8 @@ export const auditMessages = defineMessages({
     'audit.kind.recovery.regranted': 'доступ восстановлен с помощью частей ключа восстановления',
   },
   nl: {
+    'audit.kind.directory.entry_saved': 'vermelding in de helpersgids toegevoegd, gewijzigd of afgevoerd',
+    'audit.kind.case.referred': 'dossier doorverwezen naar een helper uit de gids (of doorverwijzing beëindigd)',
     'audit.kind.instance.initialised': 'Beside ingesteld',
     'audit.kind.login.succeeded': 'ingelogd',
     'audit.kind.login.failed': 'mislukte inlogpoging',

@@ -12,6 +12,10 @@ import { caseContentFromRequest } from './create-case.ts';
 import { sealPendingGrants, teamOf } from './team.ts';
 import { teamsOf } from './case-members.ts';
 import { liveEvacuationSql } from './tracks.ts';
+import { overdueCheckins } from './checkins.ts';
+import { casesWithNews } from '../help/read-marks.ts';
+import { ASSOCIATION_ZONE } from './procedure-days.ts';
+import { lastCoercion } from '../help/duress.ts';
 
 export const NEED_STATUSES = ['open', 'in_progress', 'done', 'not_needed'] as const;
 export type NeedStatus = (typeof NEED_STATUSES)[number];
@@ -29,6 +33,10 @@ export type CaseSummary = {
   team: { userId: string; displayName: string; role: CaseRole }[];
   /** the person wrote last in one of the case's conversations and waits for an answer */
   waiting: boolean;
+  /** the person wrote something nobody on the team has read yet */
+  news: boolean;
+  /** the agreed check-in interval passed without a check-in (cases/checkins.ts) */
+  checkinOverdue: boolean;
 };
 
 /** A note as read back; `body` is null when it could not be verified (changed in the database). */
@@ -44,6 +52,8 @@ export type CaseFile = {
   notes: CaseNote[];
   conversations: OpenedRequest[];
   erasureRequested: boolean;
+  /** the last time the person opened one of the case's requests with their code for danger */
+  coercedAt: Date | null;
   /** parts a member is entitled to but nobody who holds them has opened the case since */
   waitingGrants: { userId: string; part: CasePart }[];
 };
@@ -60,6 +70,8 @@ async function summarise(tx: Queryable, rows: CaseRow[]): Promise<CaseSummary[]>
   const team = await teamsOf(tx, ids);
   const names = await displayNames(tx, [...new Set(team.map((member) => member.userId))]);
   const waiting = await casesWaitingForAnswer(tx, ids);
+  const news = await casesWithNews(tx, ids);
+  const checkinOverdue = await overdueCheckins(tx, ids);
   return rows.map((row) => ({
     id: row.id,
     pseudonym: row.pseudonym,
@@ -74,6 +86,8 @@ async function summarise(tx: Queryable, rows: CaseRow[]): Promise<CaseSummary[]>
       .filter((member) => member.caseId === row.id)
       .map((member) => ({ userId: member.userId, displayName: names.get(member.userId) ?? '—', role: member.role })),
     waiting: waiting.has(row.id),
+    news: news.has(row.id),
+    checkinOverdue: checkinOverdue.has(row.id),
   }));
 }
 
@@ -83,19 +97,51 @@ export type CaseStatus = CaseSummary['status'];
  * Cases a user is on, or (for coordinators' overview) every case; open or closed ones, or both
  * when no status is named. Metadata only.
  */
-export async function listCases(db: Queryable, scope: { memberId: string } | 'all', status?: CaseStatus): Promise<CaseSummary[]> {
-  const rows =
-    scope === 'all'
-      ? await db.query<CaseRow>(`select ${CASE_COLUMNS} from cases where ($1::text is null or status = $1) order by ${liveEvacuationSql('cases.id')} desc, urgent desc, updated_at desc`, [status ?? null])
-      : await db.query<CaseRow>(
-          `select ${CASE_COLUMNS} from cases c where exists (select 1 from case_members m where m.case_id = c.id and m.user_id = $1)
-           and ($2::text is null or status = $2) order by status, ${liveEvacuationSql('c.id')} desc, urgent desc, updated_at desc`,
-          [scope.memberId, status ?? null],
-        );
+export async function listCases(db: Queryable, scope: { memberId: string } | 'all', status?: CaseStatus, find: CaseFind = {}): Promise<CaseSummary[]> {
+  const params: unknown[] = [status ?? null];
+  const where = ['($1::text is null or c.status = $1)', ...findConditions(find, params)];
+  if (scope !== 'all') where.push(`exists (select 1 from case_members m where m.case_id = c.id and m.user_id = $${params.push(scope.memberId)})`);
+  const page = find.limit ? ` limit ${Number(find.limit)} offset ${Number(find.offset ?? 0)}` : '';
+  const rows = await db.query<CaseRow>(
+    `select ${CASE_COLUMNS} from cases c where ${where.join(' and ')}
+     order by ${scope === 'all' ? '' : 'c.status, '}${liveEvacuationSql('c.id')} desc, c.urgent desc, c.updated_at desc, c.id${page}`,
+    params,
+  );
   if (scope === 'all') return summarise(db, rows);
   // A case is on someone's list only through a team row whose tag verifies.
   const summaries = await summarise(db, rows);
   return summaries.filter((summary) => summary.team.some((member) => member.userId === scope.memberId));
+}
+
+/**
+ * Finding cases by plain metadata only (never by decrypting): the start of a pseudonym, a need,
+ * language, country, a team member, the day opened (in the association's zone); `limit` pages.
+ */
+export type CaseFind = {
+  pseudonym?: string;
+  need?: Need;
+  language?: string;
+  country?: string;
+  memberId?: string;
+  from?: string;
+  to?: string;
+  /** cases joined from requests whose ids start with this (the short reference the inbox shows) */
+  caseIds?: string[];
+  limit?: number;
+  offset?: number;
+};
+
+function findConditions(find: CaseFind, params: unknown[]): string[] {
+  const where: string[] = [];
+  if (find.pseudonym) where.push(`lower(c.pseudonym) like $${params.push(find.pseudonym.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`))} || '%'`);
+  if (find.need) where.push(`exists (select 1 from case_needs n where n.case_id = c.id and n.need = $${params.push(find.need)})`);
+  if (find.language) where.push(`c.language = $${params.push(find.language)}`);
+  if (find.country) where.push(`c.country = $${params.push(find.country)}`);
+  if (find.memberId) where.push(`exists (select 1 from case_members fm where fm.case_id = c.id and fm.user_id = $${params.push(find.memberId)})`);
+  if (find.from) where.push(`c.created_at >= ($${params.push(find.from)}::date)::timestamp at time zone '${ASSOCIATION_ZONE}'`);
+  if (find.to) where.push(`c.created_at < ($${params.push(find.to)}::date + 1)::timestamp at time zone '${ASSOCIATION_ZONE}'`);
+  if (find.caseIds) where.push(`c.id = any($${params.push(find.caseIds)}::uuid[])`);
+  return where;
 }
 
 type NoteRow = { id: string; case_id: string; part: CasePart; vault_id: string; author_id: string; body: Uint8Array; created_at: Date };
@@ -157,6 +203,7 @@ export async function openCase(db: Db, holder: KeyHolder, caseId: string): Promi
       notes: readNotes(noteRows, vaults),
       conversations,
       erasureRequested: requests.some((request) => request.erasureRequested),
+      coercedAt: lastCoercion(requests),
       waitingGrants: await waitingGrants(tx, access),
     };
   });

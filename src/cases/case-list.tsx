@@ -1,19 +1,43 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { formatDateTime, type Translate } from '../i18n/index.ts';
+import { LANGUAGES, LANGUAGE_NAMES, formatDateTime, type Translate } from '../i18n/index.ts';
 import { dbOf, type AppEnv } from '../web/context.ts';
 import { staffPage } from '../web/layout.tsx';
 import { TableRegion } from '../web/table-region.tsx';
-import { PublicText } from '../web/public-text.tsx';
+import { PublicText, neutralise } from '../web/public-text.tsx';
 import { staffOf } from '../auth/access.ts';
 import { mayTriage } from '../auth/roles.ts';
+import { listUsers } from '../auth/users.ts';
 import { NeedTags } from '../help/triage-views.tsx';
-import { listCases, type CaseStatus, type CaseSummary } from './case-file.ts';
+import { CheckinOverdue } from './safety-views.tsx';
+import { COUNTRIES, NEEDS, countryName } from '../help/needs.ts';
+import { casesOfRequestRef } from '../help/triage.ts';
+import { Pager } from '../help/queue-views.tsx';
+import { listCases, type CaseFind, type CaseStatus, type CaseSummary } from './case-file.ts';
+import { countMyCasesWithNews } from './case-news.ts';
+import { isCalendarDate } from './procedure-days.ts';
 
-/** Open cases unless closed ones are asked for; anything else is the default, not an error. */
-const listQuery = z.object({ status: z.enum(['open', 'closed']).catch('open') });
+export const CASE_PAGE_SIZE = 50;
 
-function CaseTable({ t, lang, cases, label }: { t: Translate; lang: AppEnv['Variables']['lang']; cases: CaseSummary[]; label: string }) {
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional()).catch(undefined);
+
+/** Open cases unless closed ones are asked for; a bad filter is ignored, not an error. */
+const listQuery = z.object({
+  status: z.enum(['open', 'closed']).catch('open'),
+  pseudonym: optional(z.string().trim().min(1).max(60)),
+  ref: z.preprocess((value) => (typeof value === 'string' ? value.trim().replace(/^#/, '').toLowerCase() || undefined : undefined), z.string().regex(/^[0-9a-f-]{1,36}$/).optional()).catch(undefined),
+  need: optional(z.enum(NEEDS)),
+  language: optional(z.enum(LANGUAGES)),
+  country: optional(z.enum(COUNTRIES)),
+  member: optional(z.uuid()),
+  from: optional(z.string().refine(isCalendarDate)),
+  to: optional(z.string().refine(isCalendarDate)),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+});
+type ListQuery = z.infer<typeof listQuery>;
+
+/** `breakGlassFor`: the viewer, offered break-glass on the cases whose team they are not on. */
+function CaseTable({ t, lang, cases, label, breakGlassFor }: { t: Translate; lang: AppEnv['Variables']['lang']; cases: CaseSummary[]; label: string; breakGlassFor?: string }) {
   if (cases.length === 0) return <p>{t('cases.none')}</p>;
   return (
     <TableRegion label={label}>
@@ -32,12 +56,34 @@ function CaseTable({ t, lang, cases, label }: { t: Translate; lang: AppEnv['Vari
             <tr data-case={item.id}>
               <td>
                 <a href={`/staff/cases/${item.id}`}>{item.pseudonym}</a>
+                {item.news && (
+                  <>
+                    {' '}
+                    <strong class="tag news" data-news>
+                      {t('queue.news.tag')}
+                    </strong>
+                  </>
+                )}
                 {item.waiting && (
                   <>
                     {' '}
                     <span class="tag" data-waiting>
                       {t('cases.waitingForAnswer')}
                     </span>
+                  </>
+                )}
+                {item.checkinOverdue && (
+                  <>
+                    {' '}
+                    <CheckinOverdue t={t} />
+                  </>
+                )}
+                {breakGlassFor && !item.team.some((member) => member.userId === breakGlassFor) && (
+                  <>
+                    {' '}
+                    <a href={`/staff/cases/${item.id}/break-glass`} data-break-glass-link>
+                      {t('safety.breakGlass.link')}
+                    </a>
                   </>
                 )}
               </td>
@@ -75,15 +121,81 @@ function StatusLinks({ t, status }: { t: Translate; status: CaseStatus }) {
   );
 }
 
-/** "My cases", and for coordinators every case too: open ones by default, closed ones on request. */
+function Choice(props: { name: string; label: string; value: string | undefined; options: [string, string][]; any: string }) {
+  return (
+    <label>
+      {props.label}
+      <select name={props.name}>
+        <option value="">{props.any}</option>
+        {props.options.map(([value, label]) => (
+          <option value={value} selected={props.value === value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** The find form: plain metadata only. It is a GET form, so it works without JavaScript and can be bookmarked. */
+function FindForm({ t, lang, query, members }: { t: Translate; lang: AppEnv['Variables']['lang']; query: ListQuery; members: { id: string; displayName: string }[] }) {
+  return (
+    <form method="get" action="/staff/cases" class="filters" aria-label={t('triage.filter')} data-find-cases>
+      <input type="hidden" name="status" value={query.status} />
+      <label>
+        {t('queue.filter.pseudonym')}
+        <input name="pseudonym" value={query.pseudonym ?? ''} size={14} maxlength={60} autocomplete="off" />
+      </label>
+      <label>
+        {t('queue.filter.ref')}
+        <input name="ref" value={query.ref ? `#${query.ref}` : ''} size={10} maxlength={37} autocomplete="off" />
+      </label>
+      <Choice name="need" label={t('triage.filter.need')} value={query.need} any={t('queue.filter.needAny')} options={NEEDS.map((n) => [n, t(`help.need.${n}`)])} />
+      <Choice name="language" label={t('triage.filter.language')} value={query.language} any={t('triage.filter.any')} options={LANGUAGES.map((l) => [l, LANGUAGE_NAMES[l]])} />
+      <Choice name="country" label={t('triage.filter.country')} value={query.country} any={t('triage.filter.any')} options={COUNTRIES.map((c) => [c, countryName(lang, c)])} />
+      <Choice name="member" label={t('queue.filter.member')} value={query.member} any={t('queue.filter.anyone')} options={members.map((m) => [m.id, neutralise(m.displayName)])} />
+      <label>
+        {t('queue.filter.fromCase')}
+        <input type="date" name="from" value={query.from ?? ''} />
+      </label>
+      <label>
+        {t('queue.filter.toCase')}
+        <input type="date" name="to" value={query.to ?? ''} />
+      </label>
+      <span class="hint">{t('queue.filter.days')}</span>
+      <button type="submit" class="secondary">
+        {t('triage.filter.apply')}
+      </button>
+    </form>
+  );
+}
+
+/** "My cases", and for coordinators every case too: open ones by default, closed ones on request; found and paged. */
 export async function caseListPage(c: Context<AppEnv>) {
   const t = c.get('t');
   const lang = c.get('lang');
   const me = staffOf(c);
   const db = dbOf(c);
-  const { status } = listQuery.parse({ status: c.req.query('status') });
-  const mine = await listCases(db, { memberId: me.userId }, status);
-  const all = mayTriage(me.roles) ? await listCases(db, 'all', status) : null;
+  const query = listQuery.parse(c.req.query());
+  const { status, page } = query;
+  const find: CaseFind = {
+    pseudonym: query.pseudonym,
+    need: query.need,
+    language: query.language,
+    country: query.country,
+    memberId: query.member,
+    from: query.from,
+    to: query.to,
+    caseIds: query.ref ? await casesOfRequestRef(db, query.ref) : undefined,
+    limit: CASE_PAGE_SIZE + 1,
+    offset: (page - 1) * CASE_PAGE_SIZE,
+  };
+  const mineListed = await listCases(db, { memberId: me.userId }, status, find);
+  const allListed = mayTriage(me.roles) ? await listCases(db, 'all', status, find) : null;
+  const mine = mineListed.slice(0, CASE_PAGE_SIZE);
+  const all = allListed?.slice(0, CASE_PAGE_SIZE) ?? null;
+  const news = await countMyCasesWithNews(db, me.userId);
+  const members = (await listUsers(db)).filter((user) => user.active);
   return staffPage(c,
     t('cases.mine'),
     <>
@@ -95,7 +207,13 @@ export async function caseListPage(c: Context<AppEnv>) {
           </a>
         </p>
       )}
+      {news > 0 && (
+        <p class="notice" role="status" data-news-count={news}>
+          {t('queue.cases.news', { count: news })}
+        </p>
+      )}
       <StatusLinks t={t} status={status} />
+      <FindForm t={t} lang={lang} query={query} members={members} />
       <section data-list="mine">
         <h2>{t(`cases.mine.${status}`)}</h2>
         <CaseTable t={t} lang={lang} cases={mine} label={t(`cases.mine.${status}`)} />
@@ -103,9 +221,16 @@ export async function caseListPage(c: Context<AppEnv>) {
       {all && (
         <section data-list="all">
           <h2>{t(`cases.all.${status}`)}</h2>
-          <CaseTable t={t} lang={lang} cases={all} label={t(`cases.all.${status}`)} />
+          <CaseTable t={t} lang={lang} cases={all} label={t(`cases.all.${status}`)} breakGlassFor={me.userId} />
         </section>
       )}
+      <Pager
+        t={t}
+        base="/staff/cases"
+        query={{ ...c.req.query(), page: undefined }}
+        page={page}
+        more={mineListed.length > CASE_PAGE_SIZE || (allListed?.length ?? 0) > CASE_PAGE_SIZE}
+      />
     </>,
   );
 }

@@ -8,12 +8,18 @@ import { staffOf } from '../auth/access.ts';
 import { listUsers } from '../auth/users.ts';
 import { countryName } from '../help/needs.ts';
 import { ContactWarning, Conversation, ReplyForm, StaffName, shortRef } from '../help/triage-views.tsx';
+import { CoercionFlag } from '../help/duress-views.tsx';
 import { NEED_STATUSES, openCase, type CaseFile } from './case-file.ts';
 import { CASE_MEMBER_ROLES, caseRolesFor, managesTeam } from './case-roles.ts';
 import { CaseFacts } from './case-views.tsx';
 import { documentsSection } from './documents-views.tsx';
+import { referralsSection } from '../directory/referrals-views.tsx';
 import { openTracks } from './tracks-file.ts';
 import { TrackSections } from './tracks-views.tsx';
+import { safetySection } from './safety-views.tsx';
+import { rotateAfterBreakGlass } from './break-glass.ts';
+import { markCaseRead } from './case-news.ts';
+import { CaseSearchForm } from './case-search.tsx';
 
 const NOTICES = {
   created: 'cases.created',
@@ -96,8 +102,10 @@ export async function casePage(c: Context<AppEnv>, id: string) {
   const lang = c.get('lang');
   const me = staffOf(c);
   const db = dbOf(c);
+  await rotateAfterBreakGlass(db, me, id); // after a break-glass access ended: the core's key is replaced first
   const file = await openCase(db, me, id);
   if (!file) throw notFound();
+  await markCaseRead(db, me.userId, file.conversations);
   const users = await listUsers(db);
   const tracks = await openTracks(db, me, id);
   const names = new Map(users.map((user) => [user.id, user.displayName]));
@@ -107,12 +115,14 @@ export async function casePage(c: Context<AppEnv>, id: string) {
   const assignable = users.filter((u) => u.active && caseRolesFor(u.roles).length > 0 && !summary.team.some((m) => m.userId === u.id));
   const base = `/staff/cases/${id}`;
   const documents = await documentsSection(c, id, file.parts);
+  const referrals = await referralsSection(c, id);
   return staffPage(c,
     summary.pseudonym,
     <>
       <h1>
         {t('cases.case')} <span data-pseudonym>{summary.pseudonym}</span>
       </h1>
+      <CoercionFlag t={t} lang={lang} at={file.coercedAt} />
       {file.content?.ok && <ContactWarning t={t} answer={file.content.value.safety.contactShared} />}
       {noticeKey && (
         <p class="ok" role="status">
@@ -138,6 +148,7 @@ export async function casePage(c: Context<AppEnv>, id: string) {
       <p class="meta" data-parts={file.parts.join(' ')}>
         {t('cases.parts.mine')}: {file.parts.map((part) => t(`cases.part.${part}`)).join(', ')} · {t('cases.member.role')}: {t(`auth.role.${file.role}`)}
       </p>
+      <p><a href={`${base}/timeline`} data-timeline-link>{t('timeline.link')}</a></p>
       {file.content && (
         <>
           <h2>{t('cases.person')}</h2>
@@ -172,6 +183,7 @@ export async function casePage(c: Context<AppEnv>, id: string) {
           </ul>
         </>
       )}
+      {await safetySection(c, id)}
       {tracks && <TrackSections t={t} lang={lang} staff={me} file={tracks} names={names} base={`/staff/cases/${id}`} users={users} notice={c.req.query('tracks')} />}
       <h2>{t('cases.team')}</h2>
       <ul>
@@ -235,6 +247,7 @@ export async function casePage(c: Context<AppEnv>, id: string) {
         </section>
       ))}
       <h2>{t('cases.notes')}</h2>
+      <CaseSearchForm t={t} action={`${base}/search`} />
       <Notes t={t} lang={lang} file={file} names={names} />
       <form method="post" action={`${base}/notes`}>
         <Csrf staff={me} />
@@ -251,6 +264,7 @@ export async function casePage(c: Context<AppEnv>, id: string) {
         </div>
       </form>
       {documents}
+      {referrals}
       {manages && <StatusForm t={t} staff={me} action={`${base}/status`} status={summary.status} />}
     </>,
   );

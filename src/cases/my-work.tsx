@@ -9,6 +9,7 @@ import { staffOf } from '../auth/access.ts';
 import { mayTriage } from '../auth/roles.ts';
 import { loadMyWork, type Listed } from './tasks-my-work.ts';
 import { DaysLeft, deadlineKindName, formatDay } from './tracks-format.tsx';
+import { safetyWorkSection } from './safety-views.tsx';
 
 function CaseLink({ id, pseudonym }: { id: string; pseudonym: string }) {
   return <a href={`/staff/cases/${id}`}>{pseudonym}</a>;
@@ -55,6 +56,11 @@ export async function myWorkPage(c: Context<AppEnv>) {
     t('mywork.title'),
     <>
       <h1>{t('mywork.title')}</h1>
+      {work.newsCount > 0 && (
+        <p class="notice" role="status" data-news-count={work.newsCount}>
+          {t('queue.cases.news', { count: work.newsCount })}
+        </p>
+      )}
       <Block
         t={t}
         name="emergencies"
@@ -74,6 +80,7 @@ export async function myWorkPage(c: Context<AppEnv>) {
           </tr>
         )}
       />
+      {await safetyWorkSection(c)}
       <Block
         t={t}
         name="deadlines"
@@ -123,6 +130,14 @@ export async function myWorkPage(c: Context<AppEnv>) {
           <tr data-case={item.id}>
             <td>
               <CaseLink id={item.id} pseudonym={item.pseudonym} />
+              {item.news && (
+                <>
+                  {' '}
+                  <strong class="tag news" data-news>
+                    {t('queue.news.tag')}
+                  </strong>
+                </>
+              )}
               {item.emergency && (
                 <>
                   {' '}

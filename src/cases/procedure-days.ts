@@ -32,5 +32,7 @@ export function addDays(date: string, days: number): string {
 /** A real calendar date in 'YYYY-MM-DD' (2026-02-30 is not one). */
 export function isCalendarDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  return new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
+  const date = new Date(`${value}T00:00:00Z`);
+  // A month 13 is an invalid Date, whose toISOString throws: that is "not a date", not an error.
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }

@@ -18,6 +18,9 @@ import { caseListPage } from './case-list.tsx';
 import { casePage } from './case-page.tsx';
 import { registerDocuments } from './documents-routes.tsx';
 import { registerTracks } from './tracks-routes.tsx';
+import { registerTimeline } from './timeline-page.tsx';
+import { registerSafety } from './safety-routes.tsx';
+import { registerCaseSearch } from './case-search.tsx';
 
 const uuid = z.uuid();
 const makeCaseForm = z.object({ assignee: z.uuid() });
@@ -46,6 +49,9 @@ async function caseworkers(c: Context<AppEnv>) {
 export function registerCases(app: App): void {
   registerDocuments(app);
   registerTracks(app);
+  registerTimeline(app);
+  registerSafety(app);
+  registerCaseSearch(app);
   route(app, 'POST', '/staff/requests/:id/case', staff(...TRIAGE_ROLES), async (c) => {
     const form = makeCaseForm.safeParse(await c.req.parseBody());
     if (!form.success) throw notFound();

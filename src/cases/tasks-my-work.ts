@@ -5,6 +5,8 @@ import { CASE_MEMBER_ROLES, readsPart, type CasePart } from './case-roles.ts';
 import { taskTitleField, taskTitleSchema } from './tracks-content.ts';
 import { addDays, todayIn } from './procedure-days.ts';
 import { LIVE_EVACUATION_STATES, liveEvacuationSql } from './tracks.ts';
+import { casesWithNews } from '../help/read-marks.ts';
+import { countMyCasesWithNews } from './case-news.ts';
 
 /**
  * "My work": a user's open cases, tasks due, legal deadlines within a week and emergencies
@@ -13,12 +15,13 @@ import { LIVE_EVACUATION_STATES, liveEvacuationSql } from './tracks.ts';
  */
 export const MY_WORK_LIMIT = 50;
 
-export type MyCase = { id: string; pseudonym: string; urgent: boolean; emergency: boolean; updatedAt: Date };
+export type MyCase = { id: string; pseudonym: string; urgent: boolean; emergency: boolean; updatedAt: Date; news: boolean };
 export type MyTask = { id: string; caseId: string; pseudonym: string; title: string | null; dueOn: string };
 export type MyDeadline = { id: string; caseId: string; pseudonym: string; kind: string; dueOn: string };
 export type MyEmergency = { caseId: string; pseudonym: string; state: string; since: Date };
 export type Listed<T> = { items: T[]; more: boolean };
-export type MyWork = { cases: Listed<MyCase>; tasks: Listed<MyTask>; deadlines: Listed<MyDeadline>; emergencies: Listed<MyEmergency> };
+/** `newsCount`: the user's open cases with a message from the person nobody on the team has read. */
+export type MyWork = { cases: Listed<MyCase>; tasks: Listed<MyTask>; deadlines: Listed<MyDeadline>; emergencies: Listed<MyEmergency>; newsCount: number };
 
 const LEGAL_READERS = CASE_MEMBER_ROLES.filter((role) => readsPart(role, 'legal'));
 
@@ -81,11 +84,13 @@ export async function loadMyWork(db: Db, holder: KeyHolder, options: { everyEmer
       [[...LIVE_EVACUATION_STATES], options.everyEmergency, me, limit],
     );
     const emergencies = options.everyEmergency ? emergencyRows : await onVerifiedTeams(tx, me, emergencyRows);
+    const news = await casesWithNews(tx, cases.map((row) => row.case_id));
     return {
-      cases: listed(cases.map((row) => ({ id: row.case_id, pseudonym: row.pseudonym, urgent: row.urgent, emergency: row.emergency, updatedAt: row.updated_at }))),
+      cases: listed(cases.map((row) => ({ id: row.case_id, pseudonym: row.pseudonym, urgent: row.urgent, emergency: row.emergency, updatedAt: row.updated_at, news: news.has(row.case_id) }))),
       tasks: { items: await readTitles(tx, holder, tasks.slice(0, MY_WORK_LIMIT)), more: tasks.length > MY_WORK_LIMIT },
       deadlines: listed(deadlines.map((row) => ({ id: row.id, caseId: row.case_id, pseudonym: row.pseudonym, kind: row.kind, dueOn: row.due_on }))),
       emergencies: listed(emergencies.map((row) => ({ caseId: row.case_id, pseudonym: row.pseudonym, state: row.state, since: row.since }))),
+      newsCount: await countMyCasesWithNews(tx, me),
     };
   });
 }

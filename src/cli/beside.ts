@@ -5,6 +5,7 @@ import type { Command, Io } from './command.ts';
 import { CommandError, UsageError } from './errors.ts';
 import { initCommand } from './init.ts';
 import { recoverCommand } from './recover.ts';
+import { breakGlassCommand } from './break-glass.ts';
 import { restoreCommand } from './restore.ts';
 import { userCreateCommand } from './user-create.ts';
 import { userResetCommand } from './user-reset.ts';
@@ -14,6 +15,7 @@ const COMMANDS: Command[] = [
   userCreateCommand,
   userResetCommand,
   recoverCommand,
+  breakGlassCommand,
   auditVerifyCommand,
   backupCommand,
   restoreCommand,

@@ -13,7 +13,7 @@ import { readShares } from './prompt.ts';
 
 type RecoverySetup = { publicKey: Uint8Array; threshold: number };
 
-async function recoverySetup(db: Queryable): Promise<RecoverySetup> {
+export async function recoverySetup(db: Queryable): Promise<RecoverySetup> {
   const [row] = await db.query<{ recovery_public_key: Uint8Array | null; recovery_threshold: number | null }>(
     'select recovery_public_key, recovery_threshold from instance where id = 1',
   );
@@ -28,7 +28,7 @@ export async function recoveryThreshold(db: Db): Promise<number> {
 }
 
 /** Rebuilds the recovery key pair, or says plainly why these shares cannot. */
-async function rebuildKey(shares: string[], setup: RecoverySetup): Promise<KeyPair> {
+export async function rebuildKey(shares: string[], setup: RecoverySetup): Promise<KeyPair> {
   const distinct = new Map<string, string>();
   shares.forEach((share, index) => {
     try {

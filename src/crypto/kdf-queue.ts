@@ -41,6 +41,12 @@ export function limitKeyDerivations(next: KeyDerivationLimits): void {
   }
 }
 
+/** How many derivations have run since the process started (for tests: the duress code costs what a receipt costs). */
+let ran = 0;
+export function keyDerivationsRun(): number {
+  return ran;
+}
+
 /** How many derivations wait for a slot now (for tests and the bench; carries nothing personal). */
 export function keyDerivationsWaiting(): number {
   return queue.length;
@@ -57,6 +63,7 @@ export async function inKeyDerivationQueue<T>(derive: () => Promise<T>): Promise
   // newcomer can slip in between and run more than the limit at once.
   else await new Promise<void>((resolve) => queue.push(resolve));
   const started = performance.now();
+  ran += 1;
   try {
     return await derive();
   } finally {

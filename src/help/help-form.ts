@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LANGUAGES } from '../i18n/lang.ts';
 import type { Translate } from '../i18n/index.ts';
 import { COUNTRIES, NEEDS } from './needs.ts';
+import { DURESS_ENDING_DIGITS, receiptDigits } from './receipt.ts';
 
 /**
  * How long each text of the help form may be, in characters as a person counts them (code
@@ -42,6 +43,14 @@ export const helpFormSchema = z.object({
     .transform((value) => value || undefined),
   safeTimes: optionalText(TEXT_LIMITS.safeTimes),
   codeWord: optionalText(TEXT_LIMITS.codeWord),
+  // The four digits that end the duress code (src/help/duress.ts); empty: no duress code.
+  duressEnding: z
+    .string()
+    .max(40)
+    .optional()
+    .transform((value) => receiptDigits(value ?? ''))
+    .refine((digits) => digits === '' || digits.length === DURESS_ENDING_DIGITS)
+    .transform((digits) => digits || undefined),
 });
 
 export type HelpFormFields = keyof z.input<typeof helpFormSchema>;
@@ -66,6 +75,7 @@ export function helpFormMessages(t: Translate, values: Partial<Record<HelpFormFi
     contactShared: t('web.error.bad_request'),
     safeTimes: tooLong('safeTimes'),
     codeWord: tooLong('codeWord'),
+    duressEnding: t('help.duress.error', { count: DURESS_ENDING_DIGITS }),
   };
 }
 

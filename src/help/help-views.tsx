@@ -6,6 +6,7 @@ import { COUNTRIES, NEEDS, countryName, type Country } from './needs.ts';
 import { TEXT_LIMITS, type HelpFormFields } from './help-form.ts';
 import { receiptGroups } from './receipt.ts';
 import { EmergencyAdvice } from './emergency-views.tsx';
+import { DuressFieldset, DuressReminder } from './duress-views.tsx';
 
 type Props = { t: Translate; lang: Lang };
 
@@ -150,6 +151,7 @@ export function HelpFormPage({ t, lang, form, problem }: Props & { form: FormSta
           <TextInput name="safeTimes" label={t('help.safeTimes')} form={form} />
           <TextInput name="codeWord" label={t('help.codeWord')} hint={t('help.codeWord.hint')} form={form} />
         </fieldset>
+        <DuressFieldset t={t} value={textOf(form.values.duressEnding)} error={form.errors.duressEnding} />
         <div class="actions">
           <button type="submit">{t('help.submit')}</button>
         </div>
@@ -177,9 +179,9 @@ function Receipt({ receipt }: { receipt: string }) {
   );
 }
 
-type ReceiptProps = Props & { receipt: string; urgent: boolean; repeated: boolean; country: Country | null; config: Config };
+type ReceiptProps = Props & { receipt: string; urgent: boolean; repeated: boolean; country: Country | null; config: Config; duressEnding?: string | undefined };
 
-export function ReceiptPage({ t, lang, receipt, urgent, repeated, country, config }: ReceiptProps) {
+export function ReceiptPage({ t, lang, receipt, urgent, repeated, country, config, duressEnding }: ReceiptProps) {
   const { contacts } = config;
   return (
     <>
@@ -200,6 +202,7 @@ export function ReceiptPage({ t, lang, receipt, urgent, repeated, country, confi
       <p class="notice">
         <strong>{t('help.sent.keep')}</strong>
       </p>
+      {duressEnding && <DuressReminder t={t} ending={duressEnding} />}
       <p>{t('help.sent.next', { hours: config.replyWithinHours })}</p>
       {(urgent || !(contacts.signal || contacts.email || contacts.onion)) && <EmergencyAdvice t={t} lang={lang} country={country} heading="h2" />}
       {(contacts.signal || contacts.email || contacts.onion) && (

@@ -1,39 +1,20 @@
 import type { Db, Queryable } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
-import { instanceKeys } from '../crypto/instance.ts';
-import { hashToken, randomBytes, randomToken } from '../crypto/tokens.ts';
-import { receiptKeyPair, receiptLookup } from '../crypto/receipt-keys.ts';
-import { openVaultAs, shredVault, type KeyPair, type Vault } from '../crypto/vaults.ts';
+import { hashToken, randomToken } from '../crypto/tokens.ts';
+import { openVaultAs, shredVault, type Vault } from '../crypto/vaults.ts';
 import type { RequestStatus } from './needs.ts';
-import { normaliseReceipt } from './receipt.ts';
 import { addMessage, listMessages, type Message } from './conversation.ts';
 import { forgetPostOf } from './repeated-posts.ts';
+import { forgetLookups, holderOfCode, retireLookup, type CodeHolder } from './receipt-lookups.ts';
+import { innocentView, markCoerced } from './duress.ts';
 
 /** What the person sees at /help/status: the state, and the conversation from their side. */
 export type PersonView = { status: RequestStatus; messages: Message[]; erasureRequested: boolean };
 
 type Opened = { requestId: string; vault: Vault; status: RequestStatus; caseId: string | null; erasureRequested: boolean };
 
-type ReceiptHolder = { requestId: string; keys: KeyPair };
-
-/**
- * Finds the request a receipt names and derives the holder's key pair: two argon2id runs, done
- * outside any transaction so a slow derivation never holds the database. Null for any wrong receipt.
- */
-async function holderOf(db: Db, typed: string): Promise<ReceiptHolder | null> {
-  const receipt = normaliseReceipt(typed);
-  if (!receipt) return null;
-  const lookup = await receiptLookup(receipt, (await instanceKeys(db)).receiptSalt);
-  const [row] = await db.query<{ id: string; receipt_key_salt: Uint8Array }>(
-    'select id, receipt_key_salt from help_requests where lookup_hash = $1',
-    [lookup],
-  );
-  if (!row) return null;
-  return { requestId: row.id, keys: await receiptKeyPair(receipt, row.receipt_key_salt) };
-}
-
 /** Opens the request's vault with the receipt holder's key, inside the caller's transaction. */
-async function openAsHolder(tx: Queryable, holder: ReceiptHolder): Promise<Opened | null> {
+async function openAsHolder(tx: Queryable, holder: CodeHolder): Promise<Opened | null> {
   const [row] = await tx.query<{ id: string; vault_id: string; status: RequestStatus; case_id: string | null; erasure_requested_at: Date | null }>(
     'select id, vault_id, status, case_id, erasure_requested_at from help_requests where id = $1 for update',
     [holder.requestId],
@@ -44,15 +25,30 @@ async function openAsHolder(tx: Queryable, holder: ReceiptHolder): Promise<Opene
   return { requestId: row.id, vault, status: row.status, caseId: row.case_id, erasureRequested: row.erasure_requested_at !== null };
 }
 
-/** Runs fn with the request opened by the receipt, in one transaction; null for a wrong receipt. */
-async function withReceipt<T>(db: Db, receipt: string, fn: (tx: Queryable, opened: Opened) => Promise<T>): Promise<T | null> {
-  const holder = await holderOf(db, receipt);
+/**
+ * Runs fn with the request opened by the receipt, in one transaction; null for a wrong code. The
+ * duress code (src/help/duress.ts) runs `underDuress` instead: the request is marked, and the
+ * answer is the innocent one the caller gives, never anything of the request.
+ */
+async function withReceipt<T>(
+  db: Db,
+  receipt: string,
+  fn: (tx: Queryable, opened: Opened) => Promise<T>,
+  underDuress: (tx: Queryable, holder: CodeHolder) => Promise<T>,
+): Promise<T | null> {
+  const holder = await holderOfCode(db, receipt);
   if (!holder) return null;
   return db.transaction(async (tx) => {
+    if (holder.kind === 'duress') {
+      await markCoerced(tx, holder.requestId);
+      return underDuress(tx, holder);
+    }
     const opened = await openAsHolder(tx, holder);
     return opened ? fn(tx, opened) : null;
   });
 }
+
+const innocently = (written?: string) => async () => innocentView(written);
 
 async function viewOf(tx: Queryable, opened: Opened): Promise<PersonView> {
   return {
@@ -63,7 +59,7 @@ async function viewOf(tx: Queryable, opened: Opened): Promise<PersonView> {
 }
 
 export async function viewAsPerson(db: Db, receipt: string): Promise<PersonView | null> {
-  return withReceipt(db, receipt, viewOf);
+  return withReceipt(db, receipt, viewOf, innocently());
 }
 
 /**
@@ -80,7 +76,7 @@ export async function writeAsPerson(db: Db, receipt: string, body: string, token
       : false;
     if (!repeated) await addMessage(tx, opened.vault, opened.requestId, { kind: 'person' }, body, tokenHash);
     return viewOf(tx, opened);
-  });
+  }, innocently(body));
 }
 
 /** A new one-time token for the status page's write form. */
@@ -93,7 +89,7 @@ export async function hideConversation(db: Db, receipt: string): Promise<PersonV
   return withReceipt(db, receipt, async (tx, opened) => {
     await tx.query('update messages set hidden_from_person = true where request_id = $1', [opened.requestId]);
     return viewOf(tx, opened);
-  });
+  }, innocently());
 }
 
 /**
@@ -113,11 +109,16 @@ export async function eraseAsPerson(db: Db, receipt: string): Promise<Erasure | 
     }
     await shredVault(tx, null, opened.vault.id);
     await forgetPostOf(tx, opened.requestId);
+    await forgetLookups(tx, opened.requestId);
     await tx.query(
       `update help_requests set content = null, status = 'erased', urgent = null, needs = null, country = null, language = null,
-         erasure_requested_at = now(), waiting_since = null, lookup_hash = $2, receipt_key_salt = $3, updated_at = now() where id = $1`,
-      [opened.requestId, randomBytes(32), randomBytes(16)],
+         erasure_requested_at = now(), waiting_since = null, updated_at = now() where id = $1`,
+      [opened.requestId],
     );
     return { kind: 'erased' };
+  }, async (tx, holder) => {
+    // Answered as an erasure, so the duress code then finds nothing, as an erased receipt would.
+    await retireLookup(tx, holder.lookup);
+    return { kind: 'erased' } as const;
   });
 }

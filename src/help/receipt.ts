@@ -35,3 +35,21 @@ export function normaliseReceipt(input: string): string | null {
 export function receiptGroups(receipt: string): string[] {
   return receiptDigits(receipt).match(new RegExp(`\\d{1,${GROUP_LENGTH}}`, 'g')) ?? [];
 }
+
+/**
+ * The duress code is the receipt with its last group replaced by four digits the person chose:
+ * one short thing to remember, typed into the same field in the same shape, so someone watching
+ * sees a code like any other. The first sixteen digits stay random, so it is no easier to guess
+ * than a receipt.
+ */
+export const DURESS_ENDING_DIGITS = GROUP_LENGTH;
+
+export function duressCode(receipt: string, ending: string): string {
+  const groups = receiptGroups(receipt);
+  return [...groups.slice(0, -1), ending].join('-');
+}
+
+/** The receipt's own last group: a duress ending must differ from it. */
+export function lastGroup(receipt: string): string {
+  return receiptGroups(receipt).at(-1) ?? '';
+}

@@ -81,19 +81,19 @@ export function registerHelp(app: App): void {
       const form = { values, errors: fieldErrors<HelpFormFields>(parsed.error, helpFormMessages(t, values)) };
       return publicPage(c, '/help', <HelpFormPage t={t} lang={lang} form={form} />, 400);
     }
-    const { danger, needs, country, language, ...content } = parsed.data;
+    const { danger, needs, country, language, duressEnding, ...content } = parsed.data;
     const urgent = danger === 'yes';
     // Tells a repeat of this person's post from the same short form sent by someone else.
     const sender = `${clientAddress(c)}|${c.req.header('user-agent') ?? ''}|${c.req.header('accept-language') ?? ''}`;
     let submission;
     try {
-      submission = await submitHelpForm(dbOf(c), { urgent, needs, country, language, content, sender });
+      submission = await submitHelpForm(dbOf(c), { urgent, needs, country, language, content, sender, duressEnding });
     } catch (error) {
       if (error instanceof KeyDerivationsBusy) return refused(new AppError('busy', error.retryAfterSeconds));
       throw error;
     }
     const { receipt, repeated } = submission;
-    return publicPage(c, '/help', <ReceiptPage t={t} lang={lang} receipt={receipt} urgent={urgent} repeated={repeated} country={country} config={config} />);
+    return publicPage(c, '/help', <ReceiptPage t={t} lang={lang} receipt={receipt} urgent={urgent} repeated={repeated} country={country} config={config} duressEnding={duressEnding} />);
   }, { maxBodyBytes: HELP_BODY_BYTES });
 
   prerenderedRoute(app, '/:lang/help/status', (page) => publicLayout(page, '/help/status', <ReceiptForm t={page.t} lang={page.lang} />));

@@ -3,14 +3,14 @@ import type { Db } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
 import { instanceKeys } from '../crypto/instance.ts';
 import { trustNewKey, type Principal } from '../crypto/principals.ts';
-import { newReceiptKeySalt, receiptKeyPair, receiptLookup } from '../crypto/receipt-keys.ts';
 import { createVault } from '../crypto/vaults.ts';
 import { submissionKeys } from '../crypto/submission-keys.ts';
 import { confirmedCoordinators, userPrincipal } from '../auth/users.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { requestContentField, type RequestContent } from './content.ts';
 import type { Country, Need } from './needs.ts';
-import { newReceipt } from './receipt.ts';
+import { lastGroup, newReceipt } from './receipt.ts';
+import { insertLookups, newLookups } from './receipt-lookups.ts';
 import { claimPost, earlierReceipt, forgetExpiredPosts, linkPost } from './repeated-posts.ts';
 import { raiseUrgentAlert } from '../notify/raise-alert.ts';
 
@@ -20,6 +20,8 @@ export type NewHelpRequest = {
   country: Country | null;
   language: Lang;
   content: RequestContent;
+  /** The four digits that end the duress code, if the person chose one (src/help/duress.ts); never stored. */
+  duressEnding?: string;
   /**
    * Who posts, as far as a repeat needs to know (address and browser): two people who send the
    * same short form in the same minutes must not be taken for one. Only hashed, never stored.
@@ -36,7 +38,7 @@ function normalisedPost(input: NewHelpRequest): string {
     .sort()
     .map((key) => [key, (input.content as Record<string, string | undefined>)[key]?.normalize('NFC')])
     .filter(([, value]) => value !== undefined);
-  return JSON.stringify([input.sender ?? '', input.urgent, [...new Set(input.needs)].sort(), input.country, input.language, content]);
+  return JSON.stringify([input.sender ?? '', input.urgent, [...new Set(input.needs)].sort(), input.country, input.language, content, input.duressEnding ?? '']);
 }
 
 /**
@@ -58,10 +60,10 @@ export async function submitHelpForm(db: Db, input: NewHelpRequest): Promise<Sub
     if (earlier) return { receipt: earlier, repeated: true };
   }
 
-  const receipt = newReceipt();
-  const { receiptSalt } = await instanceKeys(db);
-  const keySalt = newReceiptKeySalt();
-  const [lookup, receiptKeys] = await Promise.all([receiptLookup(receipt, receiptSalt), receiptKeyPair(receipt, keySalt)]);
+  let receipt = newReceipt();
+  // The duress code is the receipt with the chosen ending: it must not be the receipt itself.
+  while (input.duressEnding && lastGroup(receipt) === input.duressEnding) receipt = newReceipt();
+  const { receiptKeys, rows: lookups } = await newLookups(db, receipt, input.duressEnding);
   const id = randomUUID();
   const created = await db.transaction(async (tx) => {
     if (keys && !(await claimPost(tx, keys, receipt))) return false;
@@ -74,10 +76,11 @@ export async function submitHelpForm(db: Db, input: NewHelpRequest): Promise<Sub
     const vault = await createVault(tx, 'request', { table: 'help_requests', id }, principals, null);
     const place = { id, created_at: new Date() };
     await tx.query(
-      `insert into help_requests (id, vault_id, lookup_hash, receipt_key_salt, urgent, needs, country, language, content, waiting_since, created_at, updated_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $10)`,
-      [id, vault.id, lookup, keySalt, input.urgent, input.needs, input.country, input.language, vault.seal(requestContentField, place, input.content), place.created_at],
+      `insert into help_requests (id, vault_id, urgent, needs, country, language, content, waiting_since, created_at, updated_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8)`,
+      [id, vault.id, input.urgent, input.needs, input.country, input.language, vault.seal(requestContentField, place, input.content), place.created_at],
     );
+    await insertLookups(tx, id, lookups);
     if (keys) await linkPost(tx, keys, id);
     if (input.urgent) await raiseUrgentAlert(tx, id, place.created_at);
     await appendAudit(tx, null, { kind: 'request.received', requestId: id, urgent: input.urgent });

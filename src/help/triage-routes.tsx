@@ -12,8 +12,16 @@ import { listUsers } from '../auth/users.ts';
 import { COUNTRIES, NEEDS, REQUEST_STATUSES, countryName } from './needs.ts';
 import { CASE_FILTERS, changeRequestStatus, colleaguesLackingAccess, listInbox, openRequest, queueCounts, replyToRequest, shareRequest, shareRequests } from './triage.ts';
 import { countWaitingAlerts } from '../notify/alerts.ts';
-import { ContactWarning, ContentFacts, Conversation, InboxPage, NeedTags, ReplyForm, ShareForm, StatusForm, shortRef } from './triage-views.tsx';
+import { ContactWarning, ContentFacts, Conversation, InboxPage, NeedTags, ReplyForm, ShareForm, StaffName, StatusForm, shortRef } from './triage-views.tsx';
 import { neutralise } from '../web/public-text.tsx';
+import { CoercionFlag } from './duress-views.tsx';
+import { claimsOf, liveClaim, mayClaim } from './claim-request.ts';
+import { markConversationRead, requestsWithNews } from './read-marks.ts';
+import { findTemplate, listTemplates } from './reply-templates.ts';
+import { ClaimBox, TemplatePicker } from './queue-views.tsx';
+import { registerQueue } from './queue-routes.tsx';
+import { confirmedCoordinators, displayNames } from '../auth/users.ts';
+import { isCalendarDate } from '../cases/procedure-days.ts';
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 const inboxQuery = z.object({
@@ -22,11 +30,19 @@ const inboxQuery = z.object({
   language: z.preprocess(emptyToUndefined, z.enum(LANGUAGES).optional()).catch(undefined),
   country: z.preprocess(emptyToUndefined, z.enum(COUNTRIES).optional()).catch(undefined),
   cases: z.preprocess(emptyToUndefined, z.enum(CASE_FILTERS).optional()).catch(undefined),
+  // The short reference as shown ("#1a2b3c4d"), or any start of the id.
+  ref: z.preprocess((value) => (typeof value === 'string' ? value.trim().replace(/^#/, '').toLowerCase() || undefined : undefined), z.string().regex(/^[0-9a-f-]{1,36}$/).optional()).catch(undefined),
+  assignee: z.preprocess(emptyToUndefined, z.uuid().optional()).catch(undefined),
+  from: z.preprocess(emptyToUndefined, z.string().refine(isCalendarDate).optional()).catch(undefined),
+  to: z.preprocess(emptyToUndefined, z.string().refine(isCalendarDate).optional()).catch(undefined),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1),
 });
+export const INBOX_PAGE_SIZE = 50;
 const requestId = z.uuid();
 const replyForm = z.object({ body: z.string().trim().min(1).max(20_000) });
 const statusForm = z.object({ status: z.enum(REQUEST_STATUSES) });
 const shareForm = z.object({ user: z.uuid() });
+const uuidQuery = z.uuid().optional().catch(undefined);
 const sharedCount = z.coerce.number().int().min(0).max(100_000).optional().catch(undefined);
 
 
@@ -36,7 +52,13 @@ function idParam(c: Context<AppEnv>): string {
   return parsed.data;
 }
 
-const NOTICES = { replied: 'triage.reply.sent', noreply: 'triage.reply.empty', status: 'triage.status.saved' } as const;
+const NOTICES = {
+  replied: 'triage.reply.sent',
+  noreply: 'triage.reply.empty',
+  status: 'triage.status.saved',
+  claimed: 'queue.claim.taken',
+  released: 'queue.claim.released',
+} as const;
 
 async function requestPage(c: Context<AppEnv>, id: string) {
   const t = c.get('t');
@@ -48,7 +70,15 @@ async function requestPage(c: Context<AppEnv>, id: string) {
   const db = dbOf(c);
   const opened = await db.transaction((tx) => openRequest(tx, me, id));
   if (!opened) throw notFound();
+  await markConversationRead(db, me.userId, opened);
   const triage = mayTriage(me.roles);
+  const minutes = c.get('deps').config.claimMinutes;
+  const [claimRow] = await db.query<{ claimed_by: string | null; claimed_at: Date | null }>('select claimed_by, claimed_at from help_requests where id = $1', [id]);
+  const claim = claimRow ? liveClaim(claimRow, minutes) : null;
+  const claimable = triage && (await mayClaim(db, me.userId, id));
+  const templates = opened.summary.caseId ? [] : await listTemplates(db, opened.summary.language);
+  const chosen = uuidQuery.parse(c.req.query('template'));
+  const prefill = chosen ? (await findTemplate(db, chosen))?.body : undefined;
   const users = await listUsers(db);
   const joinable = triage && !opened.summary.caseId ? await listCases(db, { memberId: me.userId }, 'open') : [];
   const lacking = triage && !opened.summary.caseId ? await colleaguesLackingAccess(db, me.userId, id) : [];
@@ -62,10 +92,16 @@ async function requestPage(c: Context<AppEnv>, id: string) {
       <h1>
         {t('triage.request.title')} {shortRef(id)}
       </h1>
+      <CoercionFlag t={t} lang={lang} at={opened.summary.coercedAt} />
       {opened.content?.ok && <ContactWarning t={t} answer={opened.content.value.contactShared} />}
       {notice && (
         <p class="ok" role="status">
           {notice}
+        </p>
+      )}
+      {c.req.query('done') === 'held' && claim && claim.userId !== me.userId && (
+        <p class="error" role="alert" data-claim-refused>
+          {t('queue.claim.refused')} {t('queue.claim.heldBy')} <StaffName names={names} id={claim.userId} /> {t('queue.claim.since')} {formatDateTime(lang, claim.since)}
         </p>
       )}
       {summary.erasureRequested && <p class="notice">{t('triage.request.erasure')}</p>}
@@ -88,6 +124,9 @@ async function requestPage(c: Context<AppEnv>, id: string) {
       ) : (
         <p class="error">{t('triage.unverified')}</p>
       )}
+      {!summary.caseId && (claim || claimable) && (
+        <ClaimBox t={t} lang={lang} staff={me} action={base} claim={claim} names={names} minutes={minutes} mayClaim={claimable} />
+      )}
       <h2>{t('triage.conversation')}</h2>
       <Conversation t={t} lang={lang} messages={opened.messages} names={names} />
       {summary.caseId ? (
@@ -96,7 +135,10 @@ async function requestPage(c: Context<AppEnv>, id: string) {
           {t('triage.request.answerInCase')} <a href={`/staff/cases/${summary.caseId}`}>{t('cases.open')}</a>
         </p>
       ) : (
-        <ReplyForm t={t} staff={me} action={`${base}/reply`} />
+        <>
+          <TemplatePicker t={t} action={base} templates={templates} personLang={summary.language} chosen={chosen} />
+          <ReplyForm t={t} staff={me} action={`${base}/reply`} prefill={prefill} />
+        </>
       )}
       {triage && summary.status !== 'erased' && <StatusForm t={t} staff={me} action={`${base}/status`} status={summary.status} />}
       {triage && !summary.caseId && (
@@ -141,18 +183,35 @@ async function requestPage(c: Context<AppEnv>, id: string) {
 }
 
 export function registerTriage(app: App): void {
+  registerQueue(app);
   route(app, 'GET', '/staff', staff('any'), async (c) => {
     const me = staffOf(c);
     if (!mayTriage(me.roles)) return c.redirect('/staff/my-work', 303);
-    const query = inboxQuery.parse(c.req.query());
-    const filter = { ...query, status: query.status ?? ('open' as const), cases: query.cases ?? ('without' as const) };
+    const { page, assignee, ...query } = inboxQuery.parse(c.req.query());
+    const minutes = c.get('deps').config.claimMinutes;
+    const claimedBy = assignee ? { userId: assignee, after: new Date(Date.now() - minutes * 60_000) } : undefined;
+    const filter = { ...query, claimedBy, status: query.status ?? ('open' as const), cases: query.cases ?? ('without' as const) };
     const db = dbOf(c);
-    const [requests, counts, lacking, waitingAlerts] = await Promise.all([
-      listInbox(db, filter),
+    const [listedRequests, counts, lacking, waitingAlerts, coordinators] = await Promise.all([
+      listInbox(db, filter, INBOX_PAGE_SIZE + 1, (page - 1) * INBOX_PAGE_SIZE),
       queueCounts(db),
       colleaguesLackingAccess(db, me.userId),
       countWaitingAlerts(db),
+      confirmedCoordinators(db, me.userId),
     ]);
+    const requests = listedRequests.slice(0, INBOX_PAGE_SIZE);
+    const ids = requests.map((request) => request.id);
+    const [claims, news] = await Promise.all([claimsOf(db, ids, minutes), requestsWithNews(db, ids)]);
+    const extras = {
+      claims,
+      news,
+      names: await displayNames(db, [...new Set([...claims.values()].map((claim) => claim.userId))]),
+      coordinators,
+      assignee,
+      page,
+      more: listedRequests.length > INBOX_PAGE_SIZE,
+      query: { ...c.req.query(), page: undefined },
+    };
     const t = c.get('t');
     const shared = sharedCount.parse(c.req.query('shared'));
     return staffPage(c,
@@ -168,7 +227,7 @@ export function registerTriage(app: App): void {
             {t('triage.alerts.waiting', { count: waitingAlerts })} <a href="/staff/on-call">{t('triage.alerts.open')}</a>
           </p>
         )}
-        <InboxPage t={t} lang={c.get('lang')} requests={requests} counts={counts} filter={filter} />
+        <InboxPage t={t} lang={c.get('lang')} requests={requests} counts={counts} filter={filter} extras={extras} />
         <ShareForm t={t} staff={me} action="/staff/requests/share" colleagues={lacking} all />
       </>,
     );

@@ -7,6 +7,9 @@ import { PublicBlock, PublicText, neutralise } from '../web/public-text.tsx';
 import { COUNTRIES, NEEDS, REQUEST_STATUSES, countryName } from './needs.ts';
 import { CASE_FILTERS, type ColleagueLacking, type InboxFilter, type OpenedRequest, type QueueCounts, type RequestSummary } from './triage.ts';
 import type { RequestContent } from './content.ts';
+import type { Claim } from './claim-request.ts';
+import { ClaimLine, Pager } from './queue-views.tsx';
+import { CoercionTag } from './duress-views.tsx';
 
 type Props = { t: Translate; lang: Lang };
 
@@ -45,7 +48,20 @@ function Select(props: { name: string; label: string; value: string | undefined;
   );
 }
 
-export function InboxPage({ t, lang, requests, counts, filter }: Props & { requests: RequestSummary[]; counts: QueueCounts; filter: InboxFilter }) {
+/** What the inbox shows beside each request, and how its list is paged. */
+export type InboxExtras = {
+  claims: Map<string, Claim>;
+  news: Set<string>;
+  names: Map<string, string>;
+  /** the coordinators one can filter by (who is on a request) */
+  coordinators: { id: string; displayName: string }[];
+  assignee: string | undefined;
+  page: number;
+  more: boolean;
+  query: Record<string, string | undefined>;
+};
+
+export function InboxPage({ t, lang, requests, counts, filter, extras }: Props & { requests: RequestSummary[]; counts: QueueCounts; filter: InboxFilter; extras: InboxExtras }) {
   return (
     <>
       <h1>{t('triage.title')}</h1>
@@ -55,8 +71,15 @@ export function InboxPage({ t, lang, requests, counts, filter }: Props & { reque
             <strong data-count={kind}>{counts[kind]}</strong> {t(`triage.counts.${kind}`, { count: counts[kind] })}
           </span>
         ))}
+        <span>
+          <strong data-count="news">{counts.news}</strong> {t('queue.counts.news', { count: counts.news })}
+        </span>
       </p>
       <form method="get" action="/staff" class="filters" aria-label={t('triage.filter')}>
+        <label>
+          {t('queue.filter.ref')}
+          <input name="ref" value={filter.ref ? `#${filter.ref}` : ''} size={10} maxlength={37} autocomplete="off" />
+        </label>
         <Select
           name="status"
           label={t('triage.filter.status')}
@@ -74,6 +97,22 @@ export function InboxPage({ t, lang, requests, counts, filter }: Props & { reque
           any={t('triage.filter.cases.without')}
           options={CASE_FILTERS.filter((f) => f !== 'without').map((f) => [f, t(`triage.filter.cases.${f}`)])}
         />
+        <Select
+          name="assignee"
+          label={t('queue.filter.assignee')}
+          value={extras.assignee}
+          any={t('queue.filter.anyone')}
+          options={extras.coordinators.map((user) => [user.id, neutralise(user.displayName)])}
+        />
+        <label>
+          {t('queue.filter.from')}
+          <input type="date" name="from" value={filter.from ?? ''} />
+        </label>
+        <label>
+          {t('queue.filter.to')}
+          <input type="date" name="to" value={filter.to ?? ''} />
+        </label>
+        <span class="hint">{t('queue.filter.days')}</span>
         <button type="submit" class="secondary">
           {t('triage.filter.apply')}
         </button>
@@ -98,6 +137,7 @@ export function InboxPage({ t, lang, requests, counts, filter }: Props & { reque
                 <tr data-request={request.id}>
                   <td>
                     <a href={`/staff/requests/${request.id}`}>{shortRef(request.id)}</a>
+                    <CoercionTag t={t} at={request.coercedAt} />
                     <br />
                     <span class="meta">{formatDateTime(lang, request.createdAt)}</span>
                   </td>
@@ -117,13 +157,31 @@ export function InboxPage({ t, lang, requests, counts, filter }: Props & { reque
                       </>
                     )}
                   </td>
-                  <td>{request.waitingSince ? waited(t, request.waitingSince) : <span class="meta">{t('triage.answered')}</span>}</td>
+                  <td>
+                    {request.waitingSince ? waited(t, request.waitingSince) : <span class="meta">{t('triage.answered')}</span>}
+                    {/* With the waiting, not before the urgent tag: danger is what a coordinator must see first. */}
+                    {extras.news.has(request.id) && (
+                      <>
+                        {' '}
+                        <strong class="tag news" data-news>
+                          {t('queue.news.tag')}
+                        </strong>
+                      </>
+                    )}
+                    {extras.claims.has(request.id) && (
+                      <>
+                        <br />
+                        <ClaimLine t={t} lang={lang} claim={extras.claims.get(request.id)!} names={extras.names} />
+                      </>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </TableRegion>
       )}
+      <Pager t={t} base="/staff" query={extras.query} page={extras.page} more={extras.more} />
     </>
   );
 }
@@ -189,7 +247,7 @@ export function Conversation({ t, lang, messages, names }: Props & { messages: O
   );
 }
 
-export function ReplyForm({ t, staff, action }: { t: Translate; staff: StaffSession; action: string }) {
+export function ReplyForm({ t, staff, action, prefill }: { t: Translate; staff: StaffSession; action: string; prefill?: string }) {
   return (
     <form method="post" action={action}>
       <Csrf staff={staff} />
@@ -197,7 +255,9 @@ export function ReplyForm({ t, staff, action }: { t: Translate; staff: StaffSess
         {t('triage.reply')}
         <span class="hint">{t('triage.reply.hint')}</span>
       </label>
-      <textarea id="reply" name="body" rows={5} required></textarea>
+      <textarea id="reply" name="body" rows={5} required>
+        {prefill ?? ''}
+      </textarea>
       <div class="actions">
         <button type="submit">{t('triage.reply.send')}</button>
       </div>

@@ -7,6 +7,8 @@ import type { Lang } from '../i18n/lang.ts';
 import { requestContentField, requestContentSchema, type RequestContent } from './content.ts';
 import { addMessage, listMessages, type Message } from './conversation.ts';
 import type { Need, RequestStatus, StoredRequestStatus } from './needs.ts';
+import { HAS_NEWS } from './read-marks.ts';
+import { ASSOCIATION_ZONE } from '../cases/procedure-days.ts';
 
 /** The plain metadata triage works with; nothing here needs a vault. */
 export type RequestSummary = {
@@ -20,6 +22,8 @@ export type RequestSummary = {
   waitingSince: Date | null;
   caseId: string | null;
   erasureRequested: boolean;
+  /** The last time the person opened the request with their code for danger (src/help/duress.ts). */
+  coercedAt: Date | null;
 };
 
 type SummaryRow = {
@@ -33,9 +37,10 @@ type SummaryRow = {
   waiting_since: Date | null;
   case_id: string | null;
   erasure_requested_at: Date | null;
+  coerced_at: Date | null;
 };
 
-const SUMMARY = 'id, urgent, needs, country, language, status, created_at, waiting_since, case_id, erasure_requested_at';
+const SUMMARY = 'id, urgent, needs, country, language, status, created_at, waiting_since, case_id, erasure_requested_at, coerced_at';
 
 function toSummary(row: SummaryRow): RequestSummary {
   return {
@@ -49,6 +54,7 @@ function toSummary(row: SummaryRow): RequestSummary {
     waitingSince: row.waiting_since,
     caseId: row.case_id,
     erasureRequested: row.erasure_requested_at !== null,
+    coercedAt: row.coerced_at,
   };
 }
 
@@ -56,7 +62,20 @@ function toSummary(row: SummaryRow): RequestSummary {
 export const CASE_FILTERS = ['without', 'only', 'all'] as const;
 export type CaseFilter = (typeof CASE_FILTERS)[number];
 
-export type InboxFilter = { status?: RequestStatus | 'open'; need?: Need; language?: Lang; country?: string; cases?: CaseFilter };
+export type InboxFilter = {
+  status?: RequestStatus | 'open';
+  need?: Need;
+  language?: Lang;
+  country?: string;
+  cases?: CaseFilter;
+  /** the start of the request's id: the short reference the inbox shows, without its "#" */
+  ref?: string;
+  /** whose live claim holds the request: claimed by the user after the given time (claims lapse) */
+  claimedBy?: { userId: string; after: Date };
+  /** received on or after / on or before these days, in the association's time zone (YYYY-MM-DD) */
+  from?: string;
+  to?: string;
+};
 
 /** Still being triaged: not closed or referred, and not (yet) a case. */
 const OPEN_FOR_TRIAGE = "case_id is null and status in ('new', 'triage', 'accepted')";
@@ -65,7 +84,7 @@ const OPEN_FOR_TRIAGE = "case_id is null and status in ('new', 'triage', 'accept
  * The triage queue: urgent first, then whoever has waited longest. "open" (the default) means
  * every request not yet closed or referred; requests that became cases are left out by default.
  */
-export async function listInbox(db: Queryable, filter: InboxFilter, limit = 200): Promise<RequestSummary[]> {
+export async function listInbox(db: Queryable, filter: InboxFilter, limit = 200, offset = 0): Promise<RequestSummary[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   const status = filter.status ?? 'open';
@@ -77,25 +96,32 @@ export async function listInbox(db: Queryable, filter: InboxFilter, limit = 200)
   if (filter.need) where.push(`$${params.push(filter.need)} = any(needs)`);
   if (filter.language) where.push(`language = $${params.push(filter.language)}`);
   if (filter.country) where.push(`country = $${params.push(filter.country)}`);
+  // Plain metadata only, on indexes: nothing is decrypted to find a request.
+  if (filter.ref) where.push(`id::text like $${params.push(filter.ref)} || '%'`);
+  if (filter.claimedBy) where.push(`claimed_by = $${params.push(filter.claimedBy.userId)} and claimed_at > $${params.push(filter.claimedBy.after)}`);
+  if (filter.from) where.push(`created_at >= ($${params.push(filter.from)}::date)::timestamp at time zone '${ASSOCIATION_ZONE}'`);
+  if (filter.to) where.push(`created_at < ($${params.push(filter.to)}::date + 1)::timestamp at time zone '${ASSOCIATION_ZONE}'`);
   const rows = await db.query<SummaryRow>(
     `select ${SUMMARY} from help_requests where ${where.join(' and ')}
-     order by urgent desc, coalesce(waiting_since, created_at) asc limit ${Number(limit)}`,
+     order by urgent desc, coalesce(waiting_since, created_at) asc, id limit ${Number(limit)} offset ${Number(offset)}`,
     params,
   );
   return rows.map(toSummary);
 }
 
-export type QueueCounts = { new: number; waiting: number; urgent: number };
+/** `news`: requests with a message from the person that nobody on the team has read yet. */
+export type QueueCounts = { new: number; waiting: number; urgent: number; news: number };
 
 /** The counts above the inbox, over the same requests as its default view. */
 export async function queueCounts(db: Queryable): Promise<QueueCounts> {
   const [row] = await db.query<QueueCounts>(
     `select count(*) filter (where status = 'new')::int as new,
             count(*) filter (where waiting_since is not null)::int as waiting,
-            count(*) filter (where urgent)::int as urgent
+            count(*) filter (where urgent)::int as urgent,
+            count(*) filter (where ${HAS_NEWS('help_requests')})::int as news
      from help_requests where ${OPEN_FOR_TRIAGE}`,
   );
-  return row ?? { new: 0, waiting: 0, urgent: 0 };
+  return row ?? { new: 0, waiting: 0, urgent: 0, news: 0 };
 }
 
 export type OpenedRequest = { summary: RequestSummary; vault: Vault; content: Opened<RequestContent> | null; messages: Message[] };
@@ -144,6 +170,15 @@ export async function lockRequest(tx: Queryable, requestId: string): Promise<voi
 export async function requestsOfCase(tx: Queryable, caseId: string): Promise<RequestSummary[]> {
   const rows = await tx.query<SummaryRow>(`select ${SUMMARY} from help_requests where case_id = $1 order by created_at`, [caseId]);
   return rows.map(toSummary);
+}
+
+/** The cases that requests whose id starts with `ref` became (the short reference the inbox shows). */
+export async function casesOfRequestRef(db: Queryable, ref: string): Promise<string[]> {
+  const rows = await db.query<{ case_id: string }>(
+    "select distinct case_id from help_requests where id::text like $1 || '%' and case_id is not null limit 100",
+    [ref],
+  );
+  return rows.map((row) => row.case_id);
 }
 
 /** The cases (of those named) whose person wrote last and waits for an answer: plain metadata, for case lists. */

@@ -7,15 +7,21 @@ import { auditMessages } from '../audit/messages.ts';
 import { tracksMessages } from '../cases/tracks-messages.ts';
 import { notifyMessages } from '../notify/messages.ts';
 import { documentsMessages } from '../cases/documents-messages.ts';
+import { queueMessages } from '../help/queue-messages.ts';
+import { duressMessages } from '../help/duress-messages.ts';
+import { safetyMessages } from '../cases/safety-messages.ts';
+import { directoryMessages } from '../directory/messages.ts';
+import { timelineMessages } from '../cases/timeline-messages.ts';
+import { overviewMessages } from '../overview/messages.ts';
 import type { Lang } from './lang.ts';
 
 export * from './lang.ts';
 export { plural, formatDateTime, relativeTime } from './format.ts';
 
 const catalogues = {
-  en: { ...webMessages.en, ...helpMessages.en, ...triageMessages.en, ...authMessages.en, ...casesMessages.en, ...auditMessages.en, ...tracksMessages.en, ...documentsMessages.en, ...notifyMessages.en },
-  ru: { ...webMessages.ru, ...helpMessages.ru, ...triageMessages.ru, ...authMessages.ru, ...casesMessages.ru, ...auditMessages.ru, ...tracksMessages.ru, ...documentsMessages.ru, ...notifyMessages.ru },
-  nl: { ...webMessages.nl, ...helpMessages.nl, ...triageMessages.nl, ...authMessages.nl, ...casesMessages.nl, ...auditMessages.nl, ...tracksMessages.nl, ...documentsMessages.nl, ...notifyMessages.nl },
+  en: { ...webMessages.en, ...helpMessages.en, ...triageMessages.en, ...authMessages.en, ...casesMessages.en, ...auditMessages.en, ...tracksMessages.en, ...documentsMessages.en, ...notifyMessages.en, ...queueMessages.en, ...duressMessages.en, ...safetyMessages.en, ...directoryMessages.en, ...timelineMessages.en, ...overviewMessages.en },
+  ru: { ...webMessages.ru, ...helpMessages.ru, ...triageMessages.ru, ...authMessages.ru, ...casesMessages.ru, ...auditMessages.ru, ...tracksMessages.ru, ...documentsMessages.ru, ...notifyMessages.ru, ...queueMessages.ru, ...duressMessages.ru, ...safetyMessages.ru, ...directoryMessages.ru, ...timelineMessages.ru, ...overviewMessages.ru },
+  nl: { ...webMessages.nl, ...helpMessages.nl, ...triageMessages.nl, ...authMessages.nl, ...casesMessages.nl, ...auditMessages.nl, ...tracksMessages.nl, ...documentsMessages.nl, ...notifyMessages.nl, ...queueMessages.nl, ...duressMessages.nl, ...safetyMessages.nl, ...directoryMessages.nl, ...timelineMessages.nl, ...overviewMessages.nl },
 };
 
 export type Catalogue = (typeof catalogues)['en'];

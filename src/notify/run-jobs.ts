@@ -5,6 +5,7 @@ import { claimDueJob, completeJob, failJob, JobError, pruneFinishedJobs, type Jo
 import { createMailer, mailErrorCode, type Mailer } from './mailer.ts';
 import { mailAlert, mailGivenUp } from './mail-alert.ts';
 import { notifyAlert } from './notify-alert.ts';
+import { jobHandlerOf, type JobHandler } from './job-handlers.ts';
 
 export type JobDeps = { db: Db; config: Config; mailer: Mailer | null };
 
@@ -26,6 +27,8 @@ export async function runDueJobs(deps: JobDeps, now: Date = new Date(), limit = 
 
 async function runJob(deps: JobDeps, job: Job, now: Date): Promise<void> {
   try {
+    const handler = jobHandlerOf(job.kind);
+    if (handler) return await runHandled(deps, handler, job, now);
     if (job.kind === 'alert.notify') {
       // The round's writes and the job's completion commit together: a round is never taken twice.
       await deps.db.transaction(async (tx) => {
@@ -51,6 +54,22 @@ async function runJob(deps: JobDeps, job: Job, now: Date): Promise<void> {
       if (gaveUp && job.kind === 'alert.mail') await mailGivenUp(tx, job.payload, code);
     });
   }
+}
+
+/** A job another domain registered (job-handlers.ts): the same two shapes as the alerts' jobs. */
+async function runHandled(deps: JobDeps, handler: JobHandler, job: Job, now: Date): Promise<void> {
+  if (handler.run === 'transaction') {
+    await deps.db.transaction(async (tx) => {
+      await handler.handle(tx, job.payload, now);
+      await completeJob(tx, job.id, now);
+    });
+    return;
+  }
+  const audit = await handler.handle(deps, job.payload, now);
+  await deps.db.transaction(async (tx) => {
+    await completeJob(tx, job.id, now);
+    if (audit) await audit(tx);
+  });
 }
 
 export type JobRunner = { stop(): Promise<void> };

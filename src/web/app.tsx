@@ -12,6 +12,8 @@ import { registerHelp } from '../help/routes.tsx';
 import { registerAuth } from '../auth/routes.tsx';
 import { registerCases } from '../cases/routes.tsx';
 import { registerNotify } from '../notify/routes.tsx';
+import { registerDirectory } from '../directory/routes.tsx';
+import { registerOverview } from '../overview/routes.tsx';
 
 export function createApp(deps: Deps): App {
   const app: App = new Hono<AppEnv>();
@@ -36,6 +38,8 @@ export function createApp(deps: Deps): App {
   registerAuth(app);
   registerCases(app);
   registerNotify(app);
+  registerDirectory(app);
+  registerOverview(app);
 
   app.notFound((c) => renderError(c, new AppError('not_found')));
   app.onError((error, c) => {

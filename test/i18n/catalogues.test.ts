@@ -84,6 +84,21 @@ const NOT_COUNTS: Record<string, string> = {
   'triage.waited': 'abbreviated units (ч, мин; h, min; u, min) do not inflect',
   'nl:help.sent.next': 'Dutch "uur" stays singular after a number ("binnen 2 uur")',
   'nl:status.none': 'Dutch "uur" stays singular after a number ("binnen 2 uur")',
+  'directory.refer.for': 'the value is a case\'s pseudonym',
+  'directory.referral.ended': 'the value is a date and time',
+  'timeline.heading': 'the value is a case\'s pseudonym',
+  'timeline.note': 'the value is the name of a part of the case',
+  'timeline.referral': 'the values are a helper\'s name and kind',
+  'timeline.event.case.assigned': 'the values are a colleague\'s name and role',
+  'timeline.event.case.member_removed': 'the value is a colleague\'s name',
+  'timeline.event.case.status_changed': 'the value is a status',
+  'timeline.event.request.status_changed': 'the value is a status',
+  'timeline.event.case.document_added': 'the value is the name of a part of the case',
+  'timeline.event.case.track_opened': 'the value is a track\'s name',
+  'timeline.event.case.track_state_changed': 'the values are a track\'s name and state',
+  'timeline.event.case.track_recorded': 'the values are a track\'s name and what was recorded',
+  'timeline.event.case.task_changed': 'the value is what happened to the task',
+  'nl:overview.hours': 'Dutch says “1 uur” and “2 uur”: a unit of time keeps its singular after a number',
 };
 
 /** Values that answer the count for any parameter, so the test need not know their names. */

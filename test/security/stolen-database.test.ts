@@ -68,6 +68,9 @@ describe('test/security/stolen-database.test.ts', () => {
     clothingSize: marker('clothingSize'),
     deadlineDetail: marker('deadlineDetail'),
     taskTitle: marker('taskTitle'),
+    // The directory of helpers: an entry's contact details (its vault) and a referral's note (the case's core).
+    directoryContact: marker('directoryContact'),
+    referralNote: marker('referralNote'),
     // A document: its name and description (sealed with its key) and what the file itself says.
     documentName: `Паспорт-${marker('documentName')}`,
     documentDescription: marker('documentDescription'),
@@ -76,7 +79,7 @@ describe('test/security/stolen-database.test.ts', () => {
   type Field = keyof typeof words;
 
   /** Who reads each marker back, and where: each part of a case only by the role that holds it. */
-  const READ_BACK: { who: string; page: 'case' | 'direct' | 'document'; fields: Field[] }[] = [
+  const READ_BACK: { who: string; page: 'case' | 'direct' | 'document' | 'directory'; fields: Field[] }[] = [
     {
       who: 'coordinator',
       page: 'case',
@@ -100,6 +103,8 @@ describe('test/security/stolen-database.test.ts', () => {
       ],
     },
     { who: 'caseworker', page: 'document', fields: ['documentBytes'] },
+    { who: 'caseworker', page: 'case', fields: ['referralNote'] },
+    { who: 'coordinator', page: 'directory', fields: ['directoryContact'] },
     { who: 'psychologist', page: 'case', fields: ['psychNote'] },
     { who: 'lawyer', page: 'case', fields: ['legalNote', 'deadlineDetail'] },
     { who: 'housing coordinator', page: 'case', fields: ['housingNote'] },
@@ -218,6 +223,11 @@ describe('test/security/stolen-database.test.ts', () => {
       assert.equal(deadline.location, `${casePath}?tracks=saved#track-legal`, 'the deadline');
       const task = await colleague.staffPost(`${casePath}/tasks`, { title: words.taskTitle, assignee: caseworker.id, due: addDays(todayIn(), 2), part: 'core' });
       assert.equal(task.location, `${casePath}?tracks=saved#tasks`, 'the task');
+      const entry = { kind: 'lawyer', name: 'Stolen-database lawyer', languages: 'ru', city: '', friendly: 'yes', capacity: '2', contact: words.directoryContact };
+      assert.equal((await coordinator.staffPost('/staff/directory/new', entry)).status, 303, 'the directory entry');
+      const [entryRow] = await db.query<{ id: string }>('select id from directory_entries');
+      const referral = await colleague.staffPost(`${casePath}/referrals`, { entry: entryRow!.id, note: words.referralNote });
+      assert.equal(referral.status, 303, 'the referral');
 
       // A document, uploaded as the browser sends the form; the file is longer than one chunk and says its marker in both.
       const said = Buffer.from(`\n% ${words.documentBytes}\n`);
@@ -355,7 +365,7 @@ describe('test/security/stolen-database.test.ts', () => {
     test('the team members who hold the keys read every marker back (so the markers were stored)', async () => {
       const readBack = new Set<Field>();
       for (const { who, page, fields } of READ_BACK) {
-        const shown = await readers.get(who)!.get({ case: casePath, direct: directPath, document: documentPath }[page]);
+        const shown = await readers.get(who)!.get({ case: casePath, direct: directPath, document: documentPath, directory: '/staff/directory' }[page]);
         assert.equal(shown.status, 200, `the ${who}'s ${page} page`);
         for (const field of fields) {
           assertShows(shown, words[field], `the ${who}'s ${page} page (${field})`);

@@ -60,7 +60,7 @@ describe('test/web/malformed-bodies.test.ts', () => {
       if (name === 'id' && record.path.startsWith('/staff/cases/')) return ids.case;
       if (name === 'id' && record.path.startsWith('/staff/users/')) return ids.user;
       // The body is refused before any record is looked up, so an id nobody holds serves too.
-      if (name === 'id') return randomUUID();
+      if (name === 'id' || name === 'referral') return randomUUID();
       throw new Error(`malformed-bodies does not know how to fill :${name} in ${record.path}`);
     });
   }
