@@ -1,5 +1,5 @@
 // Runs the node:test suites through tsx. Node 20 does not expand globs, so we list the files.
-// Usage: node scripts/run-tests.mjs [folder]   (no folder: everything under test/ except test/e2e)
+// Usage: node scripts/run-tests.mjs [folder or file]   (none: everything under test/ except test/e2e)
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,9 @@ const folder = process.argv[2];
 const base = join(root, folder ?? 'test');
 const e2e = join(root, 'test', 'e2e');
 
-const files = existsSync(base)
+const files = existsSync(base) && statSync(base).isFile()
+  ? [relative(root, base).split(sep).join('/')]
+  : existsSync(base)
   ? readdirSync(base, { recursive: true, withFileTypes: true })
       .filter((entry) => entry.isFile() && /\.test\.tsx?$/.test(entry.name))
       .map((entry) => join(entry.parentPath ?? entry.path, entry.name))

@@ -64,6 +64,8 @@ const schema = z.object({
   ALERT_ESCALATE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   /** Minutes a coordinator's "I'm on it" claim on a request holds before it lapses. */
   CLAIM_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  /** Months after closing that a closed case is erased (crypto-shredded), src/cases/retention.ts. */
+  RETENTION_CLOSED_MONTHS: z.coerce.number().int().min(1).max(120).default(18),
 });
 
 export type Config = {
@@ -90,6 +92,7 @@ export type Config = {
   smtp: { url: string; from: string } | undefined;
   alertEscalateMinutes: number;
   claimMinutes: number;
+  retentionClosedMonths: number;
 };
 
 export class ConfigError extends Error {
@@ -128,6 +131,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtp: raw.SMTP_URL && raw.SMTP_FROM ? { url: raw.SMTP_URL, from: raw.SMTP_FROM } : undefined,
     alertEscalateMinutes: raw.ALERT_ESCALATE_MINUTES,
     claimMinutes: raw.CLAIM_MINUTES,
+    retentionClosedMonths: raw.RETENTION_CLOSED_MONTHS,
   };
 }
 

@@ -9,6 +9,7 @@ import { issueSetupToken } from './auth/initialise.ts';
 import { SETUP_LINK_HOURS } from './auth/setup-token.ts';
 import type { Db } from './db/client.ts';
 import { startJobRunner } from './notify/run-jobs.ts';
+import { scheduleRetention } from './cases/retention.ts';
 
 /** Composition root: configuration → database → app → listen. */
 export async function start(config: Config): Promise<{ db: Db; close: () => Promise<void> }> {
@@ -28,6 +29,7 @@ export async function start(config: Config): Promise<{ db: Db; close: () => Prom
     onion = await listenForTor(app, config.onion);
     console.log(`[beside] serving http://${config.onion.address} to Tor (PROXY protocol only, on ${config.onion.host}:${onion.port}; see docs/onion.md)`);
   }
+  await scheduleRetention(db); // the daily retention run (src/cases/retention.ts)
   const jobs = startJobRunner({ db, config });
   const token = await issueSetupToken(db);
   // Printed here only, to the console that started Beside: never logged elsewhere or shown on a page.

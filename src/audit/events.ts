@@ -4,6 +4,7 @@
  */
 export type AuditEvent =
   | SafetyAuditEvent
+  | ForgettingAuditEvent
   | DirectoryAuditEvent
   | { kind: 'instance.initialised' }
   | { kind: 'login.succeeded'; userId: string }
@@ -57,6 +58,13 @@ export type AuditEvent =
 
 export type DirectoryAuditEvent = { kind: 'directory.entry_saved'; entryId: string; change: 'added' | 'changed' | 'retired' } | { kind: 'case.referred'; caseId: string; entryId: string; referralId: string; change: 'referred' | 'ended' };
 
+/** Forgetting (cases/forget*.ts, cases/erase-case.ts, cases/retention.ts): ids and codes only. */
+export type ForgettingAuditEvent =
+  | { kind: 'case.forget_asked'; caseId: string; reason: string }
+  | { kind: 'case.forget_withdrawn'; caseId: string }
+  | { kind: 'case.erased'; caseId: string; cause: 'person' | 'retention' | 'restore'; vaults: number }
+  | { kind: 'request.expired'; requestId: string };
+
 /** Check-ins and break-glass access (cases/checkins.ts, cases/break-glass.ts): ids, codes and hours only. */
 export type SafetyAuditEvent =
   | { kind: 'case.checkins_set'; caseId: string; hours: number | null }
@@ -65,7 +73,8 @@ export type SafetyAuditEvent =
   | { kind: 'case.mail_sent'; userId: string; about: string }
   | { kind: 'case.break_glass_requested'; caseId: string; breakGlassId: string }
   | { kind: 'case.break_glass_approved'; caseId: string; breakGlassId: string; userId: string }
-  | { kind: 'case.break_glass_ended'; caseId: string; breakGlassId: string; revoked: boolean };
+  | { kind: 'case.break_glass_ended'; caseId: string; breakGlassId: string; revoked: boolean }
+  | { kind: 'case.task_reminders_set'; userId: string; on: boolean };
 
 export type AuditKind = AuditEvent['kind'];
 
@@ -123,6 +132,8 @@ const KINDS: Record<AuditKind, true> = {
   'case.referred': true,
   'request.claimed': true, 'request.released': true, 'template.saved': true, 'template.deleted': true,
   'case.checkins_set': true, 'case.checkin_recorded': true, 'case.checkin_missed': true, 'case.mail_sent': true, 'case.break_glass_requested': true, 'case.break_glass_approved': true, 'case.break_glass_ended': true,
+  'case.forget_asked': true, 'case.forget_withdrawn': true, 'case.erased': true, 'request.expired': true,
+  'case.task_reminders_set': true,
 };
 
 export function isAuditKind(value: string): value is AuditKind {

@@ -101,16 +101,29 @@ export async function listCases(db: Queryable, scope: { memberId: string } | 'al
   const params: unknown[] = [status ?? null];
   const where = ['($1::text is null or c.status = $1)', ...findConditions(find, params)];
   if (scope !== 'all') where.push(`exists (select 1 from case_members m where m.case_id = c.id and m.user_id = $${params.push(scope.memberId)})`);
-  const page = find.limit ? ` limit ${Number(find.limit)} offset ${Number(find.offset ?? 0)}` : '';
-  const rows = await db.query<CaseRow>(
+  const rows = status && find.limit ? await pageLiveFirst(db, where, params, find.limit, find.offset ?? 0) : await db.query<CaseRow>(
     `select ${CASE_COLUMNS} from cases c where ${where.join(' and ')}
-     order by ${scope === 'all' ? '' : 'c.status, '}${liveEvacuationSql('c.id')} desc, c.urgent desc, c.updated_at desc, c.id${page}`,
+     order by ${scope === 'all' ? '' : 'c.status, '}${liveEvacuationSql('c.id')} desc, c.urgent desc, c.updated_at desc, c.id${find.limit ? ` limit ${Number(find.limit)} offset ${Number(find.offset ?? 0)}` : ''}`,
     params,
   );
   if (scope === 'all') return summarise(db, rows);
   // A case is on someone's list only through a team row whose tag verifies.
   const summaries = await summarise(db, rows);
   return summaries.filter((summary) => summary.team.some((member) => member.userId === scope.memberId));
+}
+
+/**
+ * One page of one status's cases in the lists' order: live evacuations first (few, on their partial
+ * index), then the rest walked along cases_list_order, so a page does not sort every case.
+ */
+async function pageLiveFirst(db: Queryable, where: string[], params: unknown[], limit: number, offset: number): Promise<CaseRow[]> {
+  const select = (live: string, page = '') =>
+    db.query<CaseRow>(`select ${CASE_COLUMNS} from cases c where ${[...where, live].join(' and ')} order by c.urgent desc, c.updated_at desc, c.id${page}`, params);
+  const live = await select(liveEvacuationSql('c.id'));
+  const first = live.slice(offset, offset + limit);
+  if (first.length === limit) return first;
+  const rest = await select(`not ${liveEvacuationSql('c.id')}`, ` limit ${Number(limit - first.length)} offset ${Number(Math.max(0, offset - live.length))}`);
+  return [...first, ...rest];
 }
 
 /**
@@ -253,7 +266,7 @@ export async function setCaseStatus(db: Db, holder: KeyHolder, caseId: string, s
     const access = await openCaseAccess(tx, holder, caseId, 'status', ['core'], true);
     if (!access || !managesTeam(access.role)) return false;
     if (access.row.status !== status) {
-      await tx.query('update cases set status = $2, updated_at = now() where id = $1', [caseId, status]);
+      await tx.query("update cases set status = $2, closed_at = case when $2 = 'closed' then now() end, updated_at = now() where id = $1", [caseId, status]);
       await appendAudit(tx, holder.userId, { kind: 'case.status_changed', caseId, from: access.row.status, to: status });
     }
     return true;

@@ -20,6 +20,7 @@ import { safetySection } from './safety-views.tsx';
 import { rotateAfterBreakGlass } from './break-glass.ts';
 import { markCaseRead } from './case-news.ts';
 import { CaseSearchForm } from './case-search.tsx';
+import { forgetSection } from './forget-views.tsx';
 
 const NOTICES = {
   created: 'cases.created',
@@ -266,6 +267,7 @@ export async function casePage(c: Context<AppEnv>, id: string) {
       {documents}
       {referrals}
       {manages && <StatusForm t={t} staff={me} action={`${base}/status`} status={summary.status} />}
+      {await forgetSection(c, id)}
     </>,
   );
 }

@@ -10,6 +10,7 @@ import { mayTriage } from '../auth/roles.ts';
 import { loadMyWork, type Listed } from './tasks-my-work.ts';
 import { DaysLeft, deadlineKindName, formatDay } from './tracks-format.tsx';
 import { safetyWorkSection } from './safety-views.tsx';
+import { remindersSection } from './task-reminders-routes.tsx';
 
 function CaseLink({ id, pseudonym }: { id: string; pseudonym: string }) {
   return <a href={`/staff/cases/${id}`}>{pseudonym}</a>;
@@ -155,6 +156,7 @@ export async function myWorkPage(c: Context<AppEnv>) {
           </tr>
         )}
       />
+      {await remindersSection(c)}
     </>,
   );
 }

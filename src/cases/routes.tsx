@@ -20,7 +20,9 @@ import { registerDocuments } from './documents-routes.tsx';
 import { registerTracks } from './tracks-routes.tsx';
 import { registerTimeline } from './timeline-page.tsx';
 import { registerSafety } from './safety-routes.tsx';
+import { registerForget } from './forget-routes.tsx';
 import { registerCaseSearch } from './case-search.tsx';
+import { registerTaskReminders } from './task-reminders-routes.tsx';
 
 const uuid = z.uuid();
 const makeCaseForm = z.object({ assignee: z.uuid() });
@@ -51,7 +53,9 @@ export function registerCases(app: App): void {
   registerTracks(app);
   registerTimeline(app);
   registerSafety(app);
+  registerForget(app);
   registerCaseSearch(app);
+  registerTaskReminders(app);
   route(app, 'POST', '/staff/requests/:id/case', staff(...TRIAGE_ROLES), async (c) => {
     const form = makeCaseForm.safeParse(await c.req.parseBody());
     if (!form.success) throw notFound();

@@ -7,6 +7,7 @@ import { initCommand } from './init.ts';
 import { recoverCommand } from './recover.ts';
 import { breakGlassCommand } from './break-glass.ts';
 import { restoreCommand } from './restore.ts';
+import { erasuresCommand } from './erasures.ts';
 import { userCreateCommand } from './user-create.ts';
 import { userResetCommand } from './user-reset.ts';
 
@@ -19,6 +20,7 @@ const COMMANDS: Command[] = [
   auditVerifyCommand,
   backupCommand,
   restoreCommand,
+  erasuresCommand,
 ];
 
 const overview = `Usage: beside <command> [options]     (beside <command> --help for its options)

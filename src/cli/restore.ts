@@ -13,12 +13,16 @@ import { foreignKeys, listTables, primaryKeys, quoteIdent, type Column } from '.
 import { describeVerdict } from './audit-verify.ts';
 import { compareInstanceSecret } from '../crypto/instance.ts';
 import { SECRET_ENV, SECRET_FILE } from '../crypto/instance-secret.ts';
+import { reapplyErasures, type ErasedEntry } from '../cases/erase-case.ts';
+import { parseErasures } from './erasures.ts';
 
 export type RestoreSummary = {
   tables: number;
   rows: number;
   /** Migrations this Beside has that the backup's database had not: its rows got their defaults. */
   newerMigrations: string[];
+  /** Cases and requests the backup still held that were erased since (--erasures): erased again. */
+  erasedAgain: number;
 };
 
 /** Parameters per statement stay well under PostgreSQL's limit of 65535. */
@@ -28,7 +32,7 @@ const MAX_PARAMETERS = 30_000;
  * Restores a backup into an empty database (already migrated by openDatabase): every table's rows
  * in foreign-key order, in one transaction, so a failure leaves the database as empty as it was.
  */
-export async function restoreBackup(db: Db, file: Uint8Array, passphrase: string): Promise<RestoreSummary> {
+export async function restoreBackup(db: Db, file: Uint8Array, passphrase: string, erased: ErasedEntry[] = []): Promise<RestoreSummary> {
   const contents = await openBackup(file, passphrase);
   return db.transaction(async (tx) => {
     const applied = (await tx.query<{ name: string }>('select name from schema_migrations')).map((row) => row.name);
@@ -37,6 +41,8 @@ export async function restoreBackup(db: Db, file: Uint8Array, passphrase: string
       throw new CommandError(`The backup comes from a newer Beside (migration ${unknown.join(', ')}): update Beside, then restore.`);
     }
     const schema = await listTables(tx);
+    // A Beside started once on the new database planned its retention run; the backup brings its own.
+    await tx.query("delete from jobs where kind = 'retention.sweep' and status = 'pending'");
     await refuseUnlessEmpty(tx, schema);
     const tables = contents.tables.filter((table) => !NOT_BACKED_UP.has(table.name));
     for (const table of tables) checkFits(table, schema.get(table.name));
@@ -58,7 +64,10 @@ export async function restoreBackup(db: Db, file: Uint8Array, passphrase: string
     const keys = await primaryKeys(tx);
     for (const [name, columns] of plan.deferred) await fillDeferred(tx, byName.get(name)!, keys.get(name), columns);
     for (const table of tables) await moveSequences(tx, table.name, schema.get(table.name)!);
+    // Erasures made after the backup (docs/security-model.md): nobody erased comes back.
+    const erasedAgain = await reapplyErasures(tx, erased);
     return {
+      erasedAgain,
       tables: tables.length,
       rows: tables.reduce((sum, table) => sum + table.rows.length, 0),
       newerMigrations: applied.filter((name) => !contents.migrations.includes(name)).sort(),
@@ -131,28 +140,41 @@ async function moveSequences(tx: Queryable, table: string, columns: Column[]): P
   }
 }
 
-const usage = `Usage: beside restore --in FILE
+const usage = `Usage: beside restore --in FILE [--erasures LIST]
 
 Restores a backup into a new, empty database (the one DATABASE_URL or DATA_DIR names), in one
 transaction: on any error nothing is written. The passphrase is read from BESIDE_BACKUP_PASSPHRASE
-or asked at the terminal. Users sign in again afterwards; sessions are not restored.`;
+or asked at the terminal. Users sign in again afterwards; sessions are not restored.
+
+--erasures LIST: the list "beside erasures" printed (kept with the backups, outside the server).
+Whatever the backup still holds of a case or request erased since is erased again, in the same
+transaction, so a person who was forgotten does not come back with an older backup.`;
 
 export const restoreCommand: Command = {
   name: 'restore',
   summary: 'restore a backup file into a new, empty database',
   usage,
   async run(argv, io) {
-    const options = parseOptions(argv, { in: { type: 'string' } });
+    const options = parseOptions(argv, { in: { type: 'string' }, erasures: { type: 'string' } });
     const path = required(options.in, '--in');
     const file = await readFile(path).catch(() => {
       throw new CommandError(`Cannot read ${path}.`);
     });
+    const erasuresPath = options.erasures;
+    const erased = erasuresPath === undefined ? [] : parseErasures(await readFile(erasuresPath, 'utf8').catch(() => {
+      throw new CommandError(`Cannot read ${erasuresPath}.`);
+    }));
     const passphrase = await readPassphrase(io);
     const { summary, verdict } = await withDatabase(io, async (db) => {
-      const restored = await restoreBackup(db, file, passphrase);
+      const restored = await restoreBackup(db, file, passphrase, erased);
       return { summary: restored, verdict: await verifyAudit(db) };
     });
     io.stdout.write(`Restored ${summary.rows} rows into ${summary.tables} tables.\n`);
+    if (erasuresPath === undefined) {
+      io.stdout.write('No --erasures list given: people erased after this backup was made are in it again. Restore again with --erasures (see beside erasures).\n');
+    } else {
+      io.stdout.write(`Erased again ${summary.erasedAgain} case(s) or request(s) erased after this backup was made.\n`);
+    }
     if (summary.newerMigrations.length > 0) {
       io.stdout.write(`The backup predates migrations ${summary.newerMigrations.join(', ')}; their new columns took their defaults.\n`);
     }

@@ -55,3 +55,8 @@ export function databaseFileStore(db: Db): FileStore {
     },
   };
 }
+
+/** Deletes stored files and their chunks in the caller's transaction (a case being erased). */
+export async function deleteFilesIn(tx: Queryable, fileIds: string[]): Promise<void> {
+  if (fileIds.length > 0) await tx.query('delete from files where id = any($1::uuid[])', [fileIds]);
+}

@@ -107,18 +107,26 @@ export async function eraseAsPerson(db: Db, receipt: string): Promise<Erasure | 
       await tx.query('update help_requests set erasure_requested_at = coalesce(erasure_requested_at, now()) where id = $1', [opened.requestId]);
       return { kind: 'requested', view: await viewOf(tx, { ...opened, erasureRequested: true }) };
     }
-    await shredVault(tx, null, opened.vault.id);
-    await forgetPostOf(tx, opened.requestId);
-    await forgetLookups(tx, opened.requestId);
-    await tx.query(
-      `update help_requests set content = null, status = 'erased', urgent = null, needs = null, country = null, language = null,
-         erasure_requested_at = now(), waiting_since = null, updated_at = now() where id = $1`,
-      [opened.requestId],
-    );
+    await eraseRequestRecord(tx, null, opened.requestId, opened.vault.id);
     return { kind: 'erased' };
   }, async (tx, holder) => {
     // Answered as an erasure, so the duress code then finds nothing, as an erased receipt would.
     await retireLookup(tx, holder.lookup);
     return { kind: 'erased' } as const;
   });
+}
+
+/**
+ * Erases a request that is not a case (the person's wish, or retention after 60 quiet days): its
+ * vault is shredded, its codes and post forgotten, its metadata cleared; only its dates remain.
+ */
+export async function eraseRequestRecord(tx: Queryable, actorUserId: string | null, requestId: string, vaultId: string): Promise<void> {
+  await shredVault(tx, actorUserId, vaultId);
+  await forgetPostOf(tx, requestId);
+  await forgetLookups(tx, requestId);
+  await tx.query(
+    `update help_requests set content = null, status = 'erased', urgent = null, needs = null, country = null, language = null,
+       erasure_requested_at = coalesce(erasure_requested_at, now()), waiting_since = null, claimed_by = null, claimed_at = null, updated_at = now() where id = $1`,
+    [requestId],
+  );
 }

@@ -440,6 +440,25 @@ describe('accessibility of every page (axe-core, WCAG 2.1 A and AA, 360 and 1280
     assertNoProblems();
   });
 
+  /** The casework pages of issue 7 (My work with its reminder form, on call, the directory, the overview, a timeline, templates). */
+  const workPages = () => ['/staff/my-work', '/staff/on-call', '/staff/directory', '/staff/overview', `${caseUrl}/timeline`, '/staff/templates'];
+
+  it('my work, on call, the directory, the overview, a case timeline and the templates', async () => {
+    for (const path of workPages()) {
+      const response = await staffPage.goto(`${base}${path}`);
+      assert.equal(response?.status(), 200, `${path} opens for the administrator`);
+      await check(staffPage, path);
+    }
+    // The reminder form with its error, as a person without a valid address gets it.
+    await staffPage.goto(`${base}/staff/my-work`);
+    await staffPage.check('#reminders input[name="on"]');
+    await staffPage.fill('#reminder-email', 'not an address');
+    await staffPage.click('#reminders button[type="submit"]');
+    await staffPage.locator('#reminder-email[aria-invalid="true"]').waitFor();
+    await check(staffPage, 'my work with a reminder error');
+    assertNoProblems();
+  });
+
   it('staff pages in Russian and Dutch, whose words are longer', async () => {
     for (const lang of ['ru', 'nl'] as const) {
       await openStaffPage('/staff');
@@ -448,7 +467,7 @@ describe('accessibility of every page (axe-core, WCAG 2.1 A and AA, 360 and 1280
       await staffPage.waitForURL((url) => url.pathname === '/staff');
       assert.equal(await staffPage.getAttribute('html', 'lang'), lang, `the staff pages are in ${lang} now`);
       await check(staffPage, `${lang} inbox`);
-      for (const path of [requestUrl, caseUrl, '/staff/users', '/staff/audit']) {
+      for (const path of [requestUrl, caseUrl, '/staff/users', '/staff/audit', ...workPages()]) {
         await openStaffPage(path);
         await check(staffPage, `${lang} ${path}`);
       }

@@ -256,6 +256,12 @@ describe('test/security/route-matrix.test.ts', () => {
       '/staff/cases/:id/referrals': { entry: shared.entry, note: 'route matrix' },
       // Ending a referral already ended answers the same.
       '/staff/cases/:id/referrals/:referral/end': {},
+      // An empty form turns reminders off: every staff member is answered 303, and no address is made.
+      '/staff/my-work/reminders': {},
+      '/staff/cases/:id/forget/ask': { reason: 'in_person' },
+      // Unticked: the walk never erases the shared case.
+      '/staff/cases/:id/forget/confirm': {},
+      '/staff/cases/:id/forget/withdraw': {},
     };
     const body = bodies[route.path];
     if (!body) throw new Error(`The route matrix has no valid form for POST ${route.path}: add one to bodyFor().`);
