@@ -26,7 +26,9 @@ export type FirstResponse = { answered: number; medianSeconds: number | null; wo
  */
 export async function firstResponseTimes(db: Queryable, since: Date, now: Date): Promise<FirstResponse> {
   const [row] = await db.query<{ answered: number; median: number | null; worst: number | null; unanswered: number; longest: number | null }>(
-    `with arrived as (
+    // Materialised, so each first reply is looked up once, not once per use below (which also
+    // priced the query past PostgreSQL's JIT threshold, costlier than the query itself).
+    `with arrived as materialized (
        select h.created_at, (select min(m.created_at) from messages m where m.request_id = h.id and m.author = 'staff') as first_reply
        from help_requests h where h.created_at >= $1 and h.status <> 'erased')
      select count(first_reply)::int as answered,
