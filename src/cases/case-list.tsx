@@ -16,6 +16,7 @@ import { Pager } from '../help/queue-views.tsx';
 import { listCases, type CaseFind, type CaseStatus, type CaseSummary } from './case-file.ts';
 import { countMyCasesWithNews } from './case-news.ts';
 import { isCalendarDate } from './procedure-days.ts';
+import { FilterSelect } from '../web/forms.tsx';
 
 export const CASE_PAGE_SIZE = 50;
 
@@ -121,22 +122,6 @@ function StatusLinks({ t, status }: { t: Translate; status: CaseStatus }) {
   );
 }
 
-function Choice(props: { name: string; label: string; value: string | undefined; options: [string, string][]; any: string }) {
-  return (
-    <label>
-      {props.label}
-      <select name={props.name}>
-        <option value="">{props.any}</option>
-        {props.options.map(([value, label]) => (
-          <option value={value} selected={props.value === value}>
-            {label}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
-
 /** The find form: plain metadata only. It is a GET form, so it works without JavaScript and can be bookmarked. */
 function FindForm({ t, lang, query, members }: { t: Translate; lang: AppEnv['Variables']['lang']; query: ListQuery; members: { id: string; displayName: string }[] }) {
   return (
@@ -150,10 +135,10 @@ function FindForm({ t, lang, query, members }: { t: Translate; lang: AppEnv['Var
         {t('queue.filter.ref')}
         <input name="ref" value={query.ref ? `#${query.ref}` : ''} size={10} maxlength={37} autocomplete="off" />
       </label>
-      <Choice name="need" label={t('triage.filter.need')} value={query.need} any={t('queue.filter.needAny')} options={NEEDS.map((n) => [n, t(`help.need.${n}`)])} />
-      <Choice name="language" label={t('triage.filter.language')} value={query.language} any={t('triage.filter.any')} options={LANGUAGES.map((l) => [l, LANGUAGE_NAMES[l]])} />
-      <Choice name="country" label={t('triage.filter.country')} value={query.country} any={t('triage.filter.any')} options={COUNTRIES.map((c) => [c, countryName(lang, c)])} />
-      <Choice name="member" label={t('queue.filter.member')} value={query.member} any={t('queue.filter.anyone')} options={members.map((m) => [m.id, neutralise(m.displayName)])} />
+      <FilterSelect name="need" label={t('triage.filter.need')} value={query.need} any={t('queue.filter.needAny')} options={NEEDS.map((n) => [n, t(`help.need.${n}`)])} />
+      <FilterSelect name="language" label={t('triage.filter.language')} value={query.language} any={t('triage.filter.any')} options={LANGUAGES.map((l) => [l, LANGUAGE_NAMES[l]])} />
+      <FilterSelect name="country" label={t('triage.filter.country')} value={query.country} any={t('triage.filter.any')} options={COUNTRIES.map((c) => [c, countryName(lang, c)])} />
+      <FilterSelect name="member" label={t('queue.filter.member')} value={query.member} any={t('queue.filter.anyone')} options={members.map((m) => [m.id, neutralise(m.displayName)])} />
       <label>
         {t('queue.filter.fromCase')}
         <input type="date" name="from" value={query.from ?? ''} />

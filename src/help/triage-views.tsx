@@ -10,6 +10,7 @@ import type { RequestContent } from './content.ts';
 import type { Claim } from './claim-request.ts';
 import { ClaimLine, Pager } from './queue-views.tsx';
 import { CoercionTag } from './duress-views.tsx';
+import { FilterSelect } from '../web/forms.tsx';
 
 type Props = { t: Translate; lang: Lang };
 
@@ -29,22 +30,6 @@ export function NeedTags({ t, needs, urgent }: { t: Translate; needs: readonly s
         <span class="tag">{t(`help.need.${need as (typeof NEEDS)[number]}`)}</span>
       ))}
     </>
-  );
-}
-
-function Select(props: { name: string; label: string; value: string | undefined; options: [string, string][]; any: string }) {
-  return (
-    <label>
-      {props.label}
-      <select name={props.name}>
-        <option value="">{props.any}</option>
-        {props.options.map(([value, label]) => (
-          <option value={value} selected={props.value === value}>
-            {label}
-          </option>
-        ))}
-      </select>
-    </label>
   );
 }
 
@@ -80,24 +65,24 @@ export function InboxPage({ t, lang, requests, counts, filter, extras }: Props &
           {t('queue.filter.ref')}
           <input name="ref" value={filter.ref ? `#${filter.ref}` : ''} size={10} maxlength={37} autocomplete="off" />
         </label>
-        <Select
+        <FilterSelect
           name="status"
           label={t('triage.filter.status')}
           value={filter.status === 'open' ? '' : filter.status}
           any={t('triage.filter.open')}
           options={REQUEST_STATUSES.map((s) => [s, t(`triage.status.${s}`)])}
         />
-        <Select name="need" label={t('triage.filter.need')} value={filter.need} any={t('triage.filter.any')} options={NEEDS.map((n) => [n, t(`help.need.${n}`)])} />
-        <Select name="language" label={t('triage.filter.language')} value={filter.language} any={t('triage.filter.any')} options={LANGUAGES.map((l) => [l, LANGUAGE_NAMES[l]])} />
-        <Select name="country" label={t('triage.filter.country')} value={filter.country} any={t('triage.filter.any')} options={COUNTRIES.map((c) => [c, countryName(lang, c)])} />
-        <Select
+        <FilterSelect name="need" label={t('triage.filter.need')} value={filter.need} any={t('triage.filter.any')} options={NEEDS.map((n) => [n, t(`help.need.${n}`)])} />
+        <FilterSelect name="language" label={t('triage.filter.language')} value={filter.language} any={t('triage.filter.any')} options={LANGUAGES.map((l) => [l, LANGUAGE_NAMES[l]])} />
+        <FilterSelect name="country" label={t('triage.filter.country')} value={filter.country} any={t('triage.filter.any')} options={COUNTRIES.map((c) => [c, countryName(lang, c)])} />
+        <FilterSelect
           name="cases"
           label={t('triage.filter.cases')}
           value={filter.cases === 'without' ? '' : filter.cases}
           any={t('triage.filter.cases.without')}
           options={CASE_FILTERS.filter((f) => f !== 'without').map((f) => [f, t(`triage.filter.cases.${f}`)])}
         />
-        <Select
+        <FilterSelect
           name="assignee"
           label={t('queue.filter.assignee')}
           value={extras.assignee}

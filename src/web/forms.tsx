@@ -83,3 +83,20 @@ export function ErrorSummary(props: { errors: Record<string, string | undefined>
     </div>
   );
 }
+
+/** A filter of a GET search form: one choice among options, or "any" (the empty value). */
+export function FilterSelect(props: { name: string; label: string; value: string | undefined; options: [string, string][]; any: string }) {
+  return (
+    <label>
+      {props.label}
+      <select name={props.name}>
+        <option value="">{props.any}</option>
+        {props.options.map(([value, label]) => (
+          <option value={value} selected={props.value === value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
