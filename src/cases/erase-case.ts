@@ -3,6 +3,7 @@ import { appendAudit } from '../audit/log.ts';
 import { shredVault } from '../crypto/vaults.ts';
 import { deleteFilesIn } from '../files/store.ts';
 import { eraseRequestRecord } from '../help/person-access.ts';
+import { recordErasure, type ErasureCause } from '../help/erasures.ts';
 // Every sealed field of a case's vaults is declared in these modules: loaded here, so that
 // shredding knows them all whichever part of Beside loaded first.
 import '../help/content.ts';
@@ -12,7 +13,7 @@ import './tracks-content.ts';
 import './documents.ts';
 import './break-glass.ts';
 
-export type ErasureCause = 'person' | 'retention' | 'restore';
+export type { ErasureCause };
 
 /**
  * Erases a case (crypto-shredding): every vault of the case (its four parts, the evacuation
@@ -58,8 +59,7 @@ export async function eraseLoneRequest(tx: Queryable, requestId: string, cause: 
     [requestId],
   );
   if (!row) return false;
-  await eraseRequestRecord(tx, null, requestId, row.vault_id);
-  await recordErasure(tx, requestId, 'request', row.created_at, cause);
+  await eraseRequestRecord(tx, null, requestId, row.vault_id, cause);
   await appendAudit(tx, null, { kind: 'request.expired', requestId });
   return true;
 }
@@ -80,13 +80,6 @@ async function vaultsOfCase(tx: Queryable, caseId: string): Promise<string[]> {
     [caseId, caseId],
   );
   return rows.map((row) => row.id);
-}
-
-async function recordErasure(tx: Queryable, id: string, subject: 'case' | 'request', createdAt: Date, cause: ErasureCause): Promise<void> {
-  await tx.query(
-    "insert into erasures (id, subject, created_on, cause) values ($1, $2, ($3::timestamptz at time zone 'UTC')::date, $4) on conflict (id) do nothing",
-    [id, subject, createdAt, cause],
-  );
 }
 
 export type ErasedEntry = { id: string; subject: 'case' | 'request'; createdOn: string };

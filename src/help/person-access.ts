@@ -7,6 +7,7 @@ import { addMessage, listMessages, type Message } from './conversation.ts';
 import { forgetPostOf } from './repeated-posts.ts';
 import { forgetLookups, holderOfCode, retireLookup, type CodeHolder } from './receipt-lookups.ts';
 import { innocentView, markCoerced } from './duress.ts';
+import { recordErasure, type ErasureCause } from './erasures.ts';
 
 /** What the person sees at /help/status: the state, and the conversation from their side. */
 export type PersonView = { status: RequestStatus; messages: Message[]; erasureRequested: boolean };
@@ -107,7 +108,7 @@ export async function eraseAsPerson(db: Db, receipt: string): Promise<Erasure | 
       await tx.query('update help_requests set erasure_requested_at = coalesce(erasure_requested_at, now()) where id = $1', [opened.requestId]);
       return { kind: 'requested', view: await viewOf(tx, { ...opened, erasureRequested: true }) };
     }
-    await eraseRequestRecord(tx, null, opened.requestId, opened.vault.id);
+    await eraseRequestRecord(tx, null, opened.requestId, opened.vault.id, 'person');
     return { kind: 'erased' };
   }, async (tx, holder) => {
     // Answered as an erasure, so the duress code then finds nothing, as an erased receipt would.
@@ -118,9 +119,11 @@ export async function eraseAsPerson(db: Db, receipt: string): Promise<Erasure | 
 
 /**
  * Erases a request that is not a case (the person's wish, or retention after 60 quiet days): its
- * vault is shredded, its codes and post forgotten, its metadata cleared; only its dates remain.
+ * vault is shredded, its codes and post forgotten, its metadata cleared; only its dates remain,
+ * with a tombstone so that a restore of an older backup erases it again.
  */
-export async function eraseRequestRecord(tx: Queryable, actorUserId: string | null, requestId: string, vaultId: string): Promise<void> {
+export async function eraseRequestRecord(tx: Queryable, actorUserId: string | null, requestId: string, vaultId: string, cause: ErasureCause): Promise<void> {
+  const [row] = await tx.query<{ created_at: Date }>('select created_at from help_requests where id = $1', [requestId]);
   await shredVault(tx, actorUserId, vaultId);
   await forgetPostOf(tx, requestId);
   await forgetLookups(tx, requestId);
@@ -129,4 +132,5 @@ export async function eraseRequestRecord(tx: Queryable, actorUserId: string | nu
        erasure_requested_at = coalesce(erasure_requested_at, now()), waiting_since = null, claimed_by = null, claimed_at = null, updated_at = now() where id = $1`,
     [requestId],
   );
+  if (row) await recordErasure(tx, requestId, 'request', row.created_at, cause);
 }

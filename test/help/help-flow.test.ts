@@ -225,6 +225,7 @@ describe('test/help/help-flow.test.ts', () => {
       assert.equal(erased.status, 200);
       assertShows(erased, ru('status.erased'), 'the answer');
       assert.equal((await personPost(new Browser(t), 'ru', { action: 'open', receipt })).status, 404, 'the receipt no longer works');
+      assert.equal(await countRows(t.db, 'erasures', "id = $1 and subject = 'request' and cause = 'person'", [requestId]), 1, 'a tombstone, so an older backup restored erases it again');
       // Only the fact that a request existed, and its dates, remain (for the counts).
       const [row] = await t.db.query<{ content: Uint8Array | null; status: string; urgent: boolean | null; needs: string[] | null; country: string | null; language: string | null; created_at: Date | null }>(
         'select content, status, urgent, needs, country, language, created_at from help_requests where id = $1',
