@@ -2,6 +2,9 @@
  * Benchmark of the public help page. Prints figures; asserts nothing.
  *
  *   npm run bench          (= tsx bench/help-page.ts; takes one to two minutes on a quiet machine)
+ *   npm run bench:campaign (= tsx bench/help-page.ts --campaign: the same, for the campaign home
+ *                          GET /en/, with the ledger seeded first by bench/campaign-seed.ts; the
+ *                          home page asks the database for its version on every request)
  *
  * What it measures, on loopback (127.0.0.1) only, with the embedded database in a temporary folder
  * that is removed afterwards:
@@ -50,6 +53,9 @@ const SUBMISSIONS = 100;
 const TARGET_RATIO = 0.5;
 
 const thisFile = fileURLToPath(import.meta.url);
+/** --campaign: measure the campaign home instead of the help form (and skip the dynamic paths). */
+const CAMPAIGN = process.argv.includes('--campaign');
+const PAGE = CAMPAIGN ? '/en/' : '/en/help';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 // ---------------------------------------------------------------------------------------------
@@ -64,6 +70,7 @@ async function serveBeside(port: number, dataDir: string): Promise<void> {
   // NODE_ENV=test behaves like production for these routes (production only adds a start-up
   // warning about the embedded database and hides stack traces of internal errors).
   const running = await start(loadConfig({ NODE_ENV: 'test', PORT: String(port), HOST, DATA_DIR: dataDir }));
+  if (CAMPAIGN) await (await import('./campaign-seed.ts')).seedCampaign(running.db);
   onStop(() => running.close());
 }
 
@@ -107,7 +114,7 @@ type Child = { process: ChildProcess; port: number; cpuMicros: () => Promise<num
 /** Starts a server child; `file` is Beside's data folder or the page the bare server answers with. */
 async function startChild(kind: 'beside' | 'bare', file: string): Promise<Child> {
   const port = await freePort();
-  const child = fork(thisFile, ['--serve', kind, String(port), file], {
+  const child = fork(thisFile, ['--serve', kind, String(port), file, ...(CAMPAIGN ? ['--campaign'] : [])], {
     cwd: root,
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -229,11 +236,11 @@ function assetPaths(html: string, origin: string): string[] {
 
 async function pageWeight(beside: Child): Promise<string> {
   const origin = `http://${HOST}:${beside.port}`;
-  const page = await get(beside.port, '/en/help');
-  if (page.status !== 200) throw new Error(`/en/help answered ${page.status}`);
+  const page = await get(beside.port, PAGE);
+  if (page.status !== 200) throw new Error(`${PAGE} answered ${page.status}`);
   const html = page.body.toString('utf8');
   const rows: { path: string; raw: number; gzip: number; served: string }[] = [];
-  for (const path of ['/en/help', ...assetPaths(html, origin)]) {
+  for (const path of [PAGE, ...assetPaths(html, origin)]) {
     const plain = await get(beside.port, path);
     const asked = await get(beside.port, path, { 'Accept-Encoding': 'gzip' });
     const encoding = asked.headers['content-encoding'];
@@ -244,7 +251,7 @@ async function pageWeight(beside: Child): Promise<string> {
       served: encoding ? `${encoding}, ${asked.body.length} B on the wire` : `not compressed, ${asked.body.length} B`,
     });
   }
-  console.log('\n1. Weight of /en/help and its same-origin assets (gzip: node:zlib, default level)');
+  console.log(`\n1. Weight of ${PAGE} and its same-origin assets (gzip: node:zlib, default level)`);
   console.log(`   ${'resource'.padEnd(44)} ${pad('raw B', 8)} ${pad('gzip B', 8)}   server, asked with Accept-Encoding: gzip`);
   for (const row of rows) console.log(`   ${row.path.padEnd(44)} ${pad(row.raw, 8)} ${pad(row.gzip, 8)}   ${row.served}`);
   const raw = rows.reduce((sum, row) => sum + row.raw, 0);
@@ -269,17 +276,17 @@ async function throughput(beside: Child, html: string, tmp: string): Promise<voi
       besideBrotli: { child: beside, headers: { 'Accept-Encoding': 'br' }, label: 'Beside, Accept-Encoding: br' },
     };
     const keys = Object.keys(runs) as (keyof typeof runs)[];
-    console.log(`\n2. GET /en/help, ${MEASURED_REQUESTS} requests per round at concurrency ${CONCURRENCY} (keep-alive; at most ${MAX_RUN_MS / 1000} s per round)`);
+    console.log(`\n2. GET ${PAGE}, ${MEASURED_REQUESTS} requests per round at concurrency ${CONCURRENCY} (keep-alive; at most ${MAX_RUN_MS / 1000} s per round)`);
     console.log(`   after ${WARM_UP_REQUESTS} warm-up requests per server; the bare server answers the same ${Buffer.byteLength(html)} B of HTML.`);
     console.log('   The first two lines carry no Accept-Encoding, so neither server compresses; the last two ask Beside for gzip and brotli.');
-    for (const key of keys) await load(runs[key].child.port, '/en/help', WARM_UP_REQUESTS, runs[key].headers);
+    for (const key of keys) await load(runs[key].child.port, PAGE, WARM_UP_REQUESTS, runs[key].headers);
     type Measured = LoadResult & { cpuPerRequest: number };
     const results = Object.fromEntries(keys.map((key) => [key, [] as Measured[]])) as Record<keyof typeof runs, Measured[]>;
     for (let round = 0; round < ROUNDS; round++) {
       for (const key of keys) {
         const { child, headers } = runs[key];
         const before = await child.cpuMicros();
-        const result = await load(child.port, '/en/help', MEASURED_REQUESTS, headers);
+        const result = await load(child.port, PAGE, MEASURED_REQUESTS, headers);
         results[key].push({ ...result, cpuPerRequest: ((await child.cpuMicros()) - before) / result.done });
       }
     }
@@ -408,13 +415,14 @@ async function main(): Promise<void> {
   let beside: Child | undefined;
   try {
     const cpu = cpus();
-    console.log(`Beside help-page benchmark: Node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'CPU'}, loopback ${HOST}`);
+    console.log(`Beside ${CAMPAIGN ? 'campaign-page' : 'help-page'} benchmark: Node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'CPU'}, loopback ${HOST}`);
+    if (CAMPAIGN) console.log(`The ledger is seeded with ${(await import('./campaign-seed.ts')).SEEDED_GIFTS} gifts before the measurements (the server child posts them).`);
     beside = await startChild('beside', join(tmp, 'beside'));
     const html = await pageWeight(beside);
     await throughput(beside, html, tmp);
     await beside.stop();
     beside = undefined;
-    await dynamicPaths(tmp);
+    if (!CAMPAIGN) await dynamicPaths(tmp);
   } finally {
     await beside?.stop();
     await rm(tmp, { recursive: true, force: true });

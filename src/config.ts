@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { DEFAULT_KDF_LIMITS, type KeyDerivationLimits } from './crypto/kdf-queue.ts';
 import { parseOnionAddress } from './web/onion-address.ts';
+import { isSepaIban, normaliseBic, normaliseIban } from './funding/iban.ts';
+import { paymentEnv, paymentProblems, readOnlineGiving, type OnlineGiving } from './funding/payment-config.ts';
 
 /**
  * Configuration is read once at start from the environment. A wrong value stops the process
@@ -64,8 +66,23 @@ const schema = z.object({
   ALERT_ESCALATE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   /** Minutes a coordinator's "I'm on it" claim on a request holds before it lapses. */
   CLAIM_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  /** Minutes a break-glass request waits for a colleague's approval before it lapses (src/cases/break-glass-lapse.ts). */
+  BREAK_GLASS_PENDING_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
   /** Months after closing that a closed case is erased (crypto-shredded), src/cases/retention.ts. */
   RETENTION_CLOSED_MONTHS: z.coerce.number().int().min(1).max(120).default(18),
+  /** The association's bank account for gifts by transfer (src/funding/); without it the Give page says giving is not open yet. */
+  BANK_IBAN: optionalText.pipe(z.string().optional().refine((value) => value === undefined || isSepaIban(value), 'not a valid IBAN of a SEPA country (length, check digits)')),
+  /** The account holder's name as the bank knows it (at most 70 characters: what an EPC QR code carries); required with BANK_IBAN. */
+  BANK_ACCOUNT_NAME: optionalText.pipe(z.string().max(70).optional()),
+  /** The bank's BIC, optional (SEPA transfers need none); shown on the pledge and put in the QR code. */
+  BANK_BIC: optionalText.pipe(z.string().optional().refine((value) => value === undefined || normaliseBic(value) !== null, 'expected a BIC: 8 or 11 letters and digits')),
+  /** Days a bank-transfer pledge's reference stays open (money that arrives later is still booked). */
+  PLEDGE_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  /** The smallest and largest gift the Give page takes, in whole euros. */
+  GIFT_MIN_EUROS: z.coerce.number().int().min(1).max(1_000_000).default(5),
+  GIFT_MAX_EUROS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /** Gifts paid online: MOLLIE_API_KEY, STRIPE_SECRET_KEY + STRIPE_WEBHOOK_SECRET, PAYMENT_PROVIDER (src/funding/payment-config.ts). */
+  ...paymentEnv,
 });
 
 export type Config = {
@@ -92,7 +109,20 @@ export type Config = {
   smtp: { url: string; from: string } | undefined;
   alertEscalateMinutes: number;
   claimMinutes: number;
+  breakGlassPendingMinutes: number;
   retentionClosedMonths: number;
+  /** Giving (src/funding/): the bank account pledges name, when one is set, and the bounds of a gift. */
+  giving: Giving;
+};
+
+export type Giving = {
+  /** The account gifts by transfer go to (IBAN compact, upper case), or undefined: giving is not open yet. */
+  bank: { iban: string; name: string; bic?: string } | undefined;
+  pledgeDays: number;
+  minCents: bigint;
+  maxCents: bigint;
+  /** Gifts paid online through Mollie or Stripe, when a provider is configured (src/funding/payment-config.ts). */
+  online: OnlineGiving | undefined;
 };
 
 export class ConfigError extends Error {
@@ -107,7 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const raw = parsed.data;
-  const problems = [...onionProblems(raw), ...smtpProblems(raw)];
+  const problems = [...onionProblems(raw), ...smtpProblems(raw), ...givingProblems(raw), ...paymentProblems(raw)];
   if (problems.length > 0) throw new ConfigError(problems);
   const onionAddress = raw.ONION_ADDRESS ? parseOnionAddress(raw.ONION_ADDRESS)! : undefined;
   const publicUrl = new URL(raw.PUBLIC_URL ?? `http://${raw.HOST === '0.0.0.0' ? '127.0.0.1' : raw.HOST}:${raw.PORT}`);
@@ -131,7 +161,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtp: raw.SMTP_URL && raw.SMTP_FROM ? { url: raw.SMTP_URL, from: raw.SMTP_FROM } : undefined,
     alertEscalateMinutes: raw.ALERT_ESCALATE_MINUTES,
     claimMinutes: raw.CLAIM_MINUTES,
+    breakGlassPendingMinutes: raw.BREAK_GLASS_PENDING_MINUTES,
     retentionClosedMonths: raw.RETENTION_CLOSED_MONTHS,
+    giving: {
+      bank: raw.BANK_IBAN && raw.BANK_ACCOUNT_NAME ? { iban: normaliseIban(raw.BANK_IBAN)!, name: raw.BANK_ACCOUNT_NAME, bic: raw.BANK_BIC ? normaliseBic(raw.BANK_BIC)! : undefined } : undefined,
+      pledgeDays: raw.PLEDGE_DAYS,
+      minCents: BigInt(raw.GIFT_MIN_EUROS) * 100n,
+      maxCents: BigInt(raw.GIFT_MAX_EUROS) * 100n,
+      online: readOnlineGiving(raw),
+    },
   };
 }
 
@@ -150,4 +188,14 @@ function onionProblems(raw: z.infer<typeof schema>): string[] {
 /** A server without a sender would refuse every message, silently, at the first alert. */
 function smtpProblems(raw: z.infer<typeof schema>): string[] {
   return raw.SMTP_URL && !raw.SMTP_FROM ? ['SMTP_FROM: required with SMTP_URL (the address Beside sends from)'] : [];
+}
+
+/** A bank account is named and numbered together, and a gift's bounds must leave room for a gift. */
+function givingProblems(raw: z.infer<typeof schema>): string[] {
+  const problems: string[] = [];
+  if (raw.BANK_IBAN && !raw.BANK_ACCOUNT_NAME) problems.push('BANK_ACCOUNT_NAME: required with BANK_IBAN (the account holder, as the bank knows it)');
+  if (raw.BANK_ACCOUNT_NAME && !raw.BANK_IBAN) problems.push('BANK_IBAN: required with BANK_ACCOUNT_NAME');
+  if (raw.BANK_BIC && !raw.BANK_IBAN) problems.push('BANK_IBAN: required with BANK_BIC');
+  if (raw.GIFT_MIN_EUROS >= raw.GIFT_MAX_EUROS) problems.push(`GIFT_MAX_EUROS: must be more than GIFT_MIN_EUROS (${raw.GIFT_MIN_EUROS})`);
+  return problems;
 }

@@ -6,6 +6,9 @@ export type AuditEvent =
   | SafetyAuditEvent
   | ForgettingAuditEvent
   | DirectoryAuditEvent
+  | LedgerAuditEvent
+  | GivingAuditEvent
+  | CampaignAuditEvent
   | { kind: 'instance.initialised' }
   | { kind: 'login.succeeded'; userId: string }
   | { kind: 'login.failed'; userId: string | null; reason: 'password' | 'totp' | 'locked' | 'inactive' }
@@ -58,6 +61,32 @@ export type AuditEvent =
 
 export type DirectoryAuditEvent = { kind: 'directory.entry_saved'; entryId: string; change: 'added' | 'changed' | 'retired' } | { kind: 'case.referred'; caseId: string; entryId: string; referralId: string; change: 'referred' | 'ended' };
 
+/** The ledger (funding/ledger-post.ts): which transaction, its place in the chain and its kind; no amounts, no donors. */
+export type LedgerAuditEvent = { kind: 'ledger.posted'; transactionId: string; seq: string; transactionKind: string };
+
+/** The campaign editors keep (funding/save-*.ts): what was changed, by ids and codes; never its text. */
+export type CampaignAuditEvent =
+  | { kind: 'campaign.edited'; part: 'campaign' | 'purposes' }
+  | { kind: 'campaign.supporter_saved'; supporterId: string; change: 'added' | 'changed' | 'moved' | 'removed' | 'logo_set' | 'logo_removed' }
+  | { kind: 'campaign.update_saved'; updateId: string; change: 'added' | 'changed' | 'published' | 'unpublished' };
+
+/** Giving (funding/pledge-gift.ts, import-statement.ts, statement-lines.ts, gift-messages.ts): ids, counts and codes; never a donor. */
+export type GivingAuditEvent =
+  | { kind: 'gift.pledged'; giftId: string; method: 'transfer' | 'mollie' | 'stripe' }
+  | { kind: 'gift.received'; giftId: string; seq: string }
+  | { kind: 'gift.message_decided'; giftId: string; messageId: string; decision: 'approved' | 'rejected' }
+  | { kind: 'statement.imported'; importId: string | null; fresh: number; booked: number }
+  | { kind: 'statement.line_booked'; lineId: string; seq: string }
+  | { kind: 'statement.line_dismissed'; lineId: string; reason: string }
+  // Paying online (funding/book-*.ts, receive-*.ts, monthly-gifts.ts): ids and codes; never a donor.
+  | { kind: 'gift.payment_mismatch'; provider: 'mollie' | 'stripe'; what: 'amount' | 'currency'; giftId: string }
+  | { kind: 'gift.payment_mismatch'; provider: 'mollie' | 'stripe'; what: 'amount' | 'currency'; monthlyGiftId: string }
+  | { kind: 'gift.payment_failed'; giftId: string; provider: 'mollie' | 'stripe' }
+  | { kind: 'gift.reversal_booked'; giftId: string; seq: string; cause: 'refund' | 'chargeback' }
+  | { kind: 'gift.reversal_undone'; giftId: string; seq: string; cause: 'refund' | 'chargeback' }
+  | { kind: 'monthly.subscribed'; monthlyGiftId: string; provider: 'mollie' | 'stripe' }
+  | { kind: 'monthly.cancelled'; monthlyGiftId: string; by: 'donor' | 'provider' };
+
 /** Forgetting (cases/forget*.ts, cases/erase-case.ts, cases/retention.ts): ids and codes only. */
 export type ForgettingAuditEvent =
   | { kind: 'case.forget_asked'; caseId: string; reason: string }
@@ -74,6 +103,8 @@ export type SafetyAuditEvent =
   | { kind: 'case.break_glass_requested'; caseId: string; breakGlassId: string }
   | { kind: 'case.break_glass_approved'; caseId: string; breakGlassId: string; userId: string }
   | { kind: 'case.break_glass_ended'; caseId: string; breakGlassId: string; revoked: boolean }
+  | { kind: 'case.break_glass_lapsed'; caseId: string; breakGlassId: string }
+  | { kind: 'case.coercion_cleared'; caseId: string; reason: string; requests: number }
   | { kind: 'case.task_reminders_set'; userId: string; on: boolean };
 
 export type AuditKind = AuditEvent['kind'];
@@ -132,8 +163,13 @@ const KINDS: Record<AuditKind, true> = {
   'case.referred': true,
   'request.claimed': true, 'request.released': true, 'template.saved': true, 'template.deleted': true,
   'case.checkins_set': true, 'case.checkin_recorded': true, 'case.checkin_missed': true, 'case.mail_sent': true, 'case.break_glass_requested': true, 'case.break_glass_approved': true, 'case.break_glass_ended': true,
+  'case.break_glass_lapsed': true, 'case.coercion_cleared': true,
   'case.forget_asked': true, 'case.forget_withdrawn': true, 'case.erased': true, 'request.expired': true,
   'case.task_reminders_set': true,
+  'ledger.posted': true,
+  'campaign.edited': true, 'campaign.supporter_saved': true, 'campaign.update_saved': true,
+  'gift.pledged': true, 'gift.received': true, 'gift.message_decided': true, 'statement.imported': true, 'statement.line_booked': true, 'statement.line_dismissed': true,
+  'gift.payment_mismatch': true, 'gift.payment_failed': true, 'gift.reversal_booked': true, 'gift.reversal_undone': true, 'monthly.subscribed': true, 'monthly.cancelled': true,
 };
 
 export function isAuditKind(value: string): value is AuditKind {

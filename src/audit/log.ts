@@ -46,6 +46,13 @@ function subjectOf(event: AuditEvent): string | null {
   if ('inviteId' in event) return event.inviteId;
   if ('entryId' in event) return event.entryId;
   if ('templateId' in event) return event.templateId;
+  if ('transactionId' in event) return event.transactionId;
+  if ('giftId' in event) return event.giftId;
+  if ('monthlyGiftId' in event) return event.monthlyGiftId;
+  if ('importId' in event) return event.importId;
+  if ('lineId' in event) return event.lineId;
+  if ('supporterId' in event) return event.supporterId;
+  if ('updateId' in event) return event.updateId;
   return null;
 }
 

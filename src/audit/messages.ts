@@ -39,6 +39,10 @@ export const auditMessages = defineMessages({
     'audit.kind.backup.created': 'backup made',
     'audit.kind.audit.rekeyed': 'audit log re-sealed with the instance key (upgrade)',
     'audit.kind.recovery.regranted': 'access restored with recovery shares',
+    'audit.kind.ledger.posted': 'transaction posted to the books',
+    'audit.kind.campaign.edited': 'campaign or its purposes edited',
+    'audit.kind.campaign.supporter_saved': 'campaign supporter added, changed, moved or removed',
+    'audit.kind.campaign.update_saved': 'campaign update added, changed, published or unpublished',
   },
   ru: {
     'audit.kind.directory.entry_saved': 'запись справочника добавлена, изменена или снята',
@@ -77,6 +81,10 @@ export const auditMessages = defineMessages({
     'audit.kind.backup.created': 'сделана резервная копия',
     'audit.kind.audit.rekeyed': 'журнал аудита заново заверен ключом установки (обновление)',
     'audit.kind.recovery.regranted': 'доступ восстановлен с помощью частей ключа восстановления',
+    'audit.kind.ledger.posted': 'проводка записана в бухгалтерскую книгу',
+    'audit.kind.campaign.edited': 'изменена кампания или её цели',
+    'audit.kind.campaign.supporter_saved': 'сторонник кампании добавлен, изменён, перемещён или удалён',
+    'audit.kind.campaign.update_saved': 'новость кампании добавлена, изменена, опубликована или снята',
   },
   nl: {
     'audit.kind.directory.entry_saved': 'vermelding in de helpersgids toegevoegd, gewijzigd of afgevoerd',
@@ -115,5 +123,9 @@ export const auditMessages = defineMessages({
     'audit.kind.backup.created': 'back-up gemaakt',
     'audit.kind.audit.rekeyed': 'auditlog opnieuw verzegeld met de installatiesleutel (upgrade)',
     'audit.kind.recovery.regranted': 'toegang hersteld met herstelsleuteldelen',
+    'audit.kind.ledger.posted': 'boeking in het grootboek vastgelegd',
+    'audit.kind.campaign.edited': 'campagne of de doelen ervan bewerkt',
+    'audit.kind.campaign.supporter_saved': 'steunbetuiger van de campagne toegevoegd, gewijzigd, verplaatst of verwijderd',
+    'audit.kind.campaign.update_saved': 'campagnenieuws toegevoegd, gewijzigd, gepubliceerd of teruggetrokken',
   },
 });

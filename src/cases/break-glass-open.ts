@@ -36,7 +36,7 @@ export async function openBreakGlassView(db: Db, holder: KeyHolder, caseId: stri
       [caseId],
     );
     if (!row || !(await isConfirmedCoordinator(tx, holder.userId))) return null;
-    const mine = await myBreakGlass(tx, holder, caseId);
+    const mine = await myBreakGlass(tx, holder, caseId, now);
     let content: Opened<CaseContent> | null = null;
     if (isLive(mine, now)) {
       const core = await openVaultAsUser(tx, holder, row.core_vault_id, 'case.break_glass.read');
@@ -56,18 +56,19 @@ export const NOTICE_DAYS = 7;
 
 /**
  * What "My work" shows about break-glass: requests waiting for the viewer's approval (on cases
- * whose core they hold), and accesses granted in the last week on cases where they are the
- * caseworker, or on every case for administrators. Ids, names and times only; each list limited.
+ * whose core they hold; not those that lapsed unanswered), and accesses granted in the last week
+ * on cases where they are the caseworker, or on every case for administrators. Ids, names and
+ * times only; each list limited.
  */
 export async function breakGlassWork(tx: Queryable, userId: string, administrator: boolean, now: Date = new Date(), limit = 50): Promise<{ pending: BreakGlassNotice[]; granted: BreakGlassNotice[] }> {
   type Row = { id: string; case_id: string; pseudonym: string; requester_id: string; approved_by: string | null; created_at: Date; approved_at: Date | null; expires_at: Date | null; status: string };
   const pending = await tx.query<Row>(
     `select b.id, b.case_id, c.pseudonym, b.requester_id, b.approved_by, b.created_at, b.approved_at, b.expires_at, b.status
      from break_glass_requests b join cases c on c.id = b.case_id
-     where b.status = 'pending' and b.requester_id <> $1
+     where b.status = 'pending' and b.lapses_at > $3 and b.requester_id <> $1
        and exists (select 1 from vault_keys k where k.vault_id = c.core_vault_id and k.principal_kind = 'user' and k.principal_ref = $1::text)
      order by b.created_at desc limit $2`,
-    [userId, limit],
+    [userId, limit, now],
   );
   const grantedRows = await tx.query<Row>(
     `select b.id, b.case_id, c.pseudonym, b.requester_id, b.approved_by, b.created_at, b.approved_at, b.expires_at, b.status

@@ -11,6 +11,7 @@ import { openCaseAccess } from './case-access.ts';
 import { memberRole, teamsOf } from './case-members.ts';
 import { queueCaseMail } from './case-mail.ts';
 import { readsPart } from './case-roles.ts';
+import { lapseDue, lapsed, lapsesAt, scheduleLapse } from './break-glass-lapse.ts';
 
 /**
  * Break-glass access: when the caseworker cannot be reached and a person is in danger, a confirmed
@@ -44,13 +45,14 @@ type RequestRow = {
   requester_id: string;
   vault_id: string;
   reason: Uint8Array | null;
-  status: 'pending' | 'approved' | 'ended';
+  status: 'pending' | 'approved' | 'ended' | 'lapsed';
   approved_by: string | null;
   approved_at: Date | null;
   expires_at: Date | null;
+  lapses_at: Date;
   created_at: Date;
 };
-const COLUMNS = 'id, case_id, requester_id, vault_id, reason, status, approved_by, approved_at, expires_at, created_at';
+const COLUMNS = 'id, case_id, requester_id, vault_id, reason, status, approved_by, approved_at, expires_at, lapses_at, created_at';
 
 /** Whether someone is on the case's team or holds its core: then break-glass is not for them. */
 export async function holdsCase(tx: Queryable, userId: string, caseId: string, coreVaultId: string): Promise<boolean> {
@@ -59,14 +61,19 @@ export async function holdsCase(tx: Queryable, userId: string, caseId: string, c
 
 export type BreakGlassAsk = 'requested' | 'refused';
 
-/** Asks to open a case's core, with a reason (required; the route refuses an empty one first). */
-export async function requestBreakGlass(db: Db, holder: KeyHolder, caseId: string, reason: string): Promise<BreakGlassAsk> {
+/**
+ * Asks to open a case's core, with a reason (required; the route refuses an empty one first). The
+ * request lapses unanswered after `pendingMinutes` (break-glass-lapse.ts); one of the asker's that
+ * lapsed already is marked so first, and they ask afresh.
+ */
+export async function requestBreakGlass(db: Db, holder: KeyHolder, caseId: string, reason: string, pendingMinutes: number, now = new Date()): Promise<BreakGlassAsk> {
   const text = reasonSchema.safeParse(reason);
   if (!text.success) return 'refused';
   return db.transaction(async (tx) => {
     const [row] = await tx.query<{ core_vault_id: string }>('select core_vault_id from cases where id = $1 for update', [caseId]);
     if (!row || !(await isConfirmedCoordinator(tx, holder.userId))) return 'refused';
     if (await holdsCase(tx, holder.userId, caseId, row.core_vault_id)) return 'refused';
+    await lapseDue(tx, { caseId, requesterId: holder.userId }, now);
     const open = await tx.query("select 1 from break_glass_requests where case_id = $1 and requester_id = $2 and status in ('pending', 'approved')", [caseId, holder.userId]);
     if (open.length > 0) return 'requested'; // asked already: a double tap asks once
     const readers = [];
@@ -77,34 +84,43 @@ export async function requestBreakGlass(db: Db, holder: KeyHolder, caseId: strin
     const me = await verifiedUser(tx, holder.userId, holder.userId);
     if (!me?.entitled) return 'refused';
     const { recovery } = await instanceKeys(tx);
-    const place = { id: randomUUID(), case_id: caseId, requester_id: holder.userId, created_at: new Date() };
+    const place = { id: randomUUID(), case_id: caseId, requester_id: holder.userId, created_at: now };
     const vault = await createVault(tx, 'break_glass', { table: 'break_glass_requests', id: place.id }, [userPrincipal(me), ...readers, ...(recovery ? [recovery] : [])], holder.userId);
-    await tx.query('insert into break_glass_requests (id, case_id, requester_id, vault_id, reason, created_at) values ($1, $2, $3, $4, $5, $6)', [
+    const lapses = lapsesAt(now, pendingMinutes);
+    await tx.query('insert into break_glass_requests (id, case_id, requester_id, vault_id, reason, created_at, lapses_at) values ($1, $2, $3, $4, $5, $6, $7)', [
       place.id,
       caseId,
       holder.userId,
       vault.id,
       vault.seal(breakGlassReasonField, place, text.data),
       place.created_at,
+      lapses,
     ]);
+    await scheduleLapse(tx, place.id, lapses);
     await appendAudit(tx, holder.userId, { kind: 'case.break_glass_requested', caseId, breakGlassId: place.id });
     return 'requested';
   });
 }
 
+/** The case a request is on, and whether it was granted or had lapsed unanswered (nothing granted). */
+export type BreakGlassApproval = { caseId: string; outcome: 'approved' | 'lapsed' };
+
 /**
  * A colleague who holds the case's core approves: the core is sealed to the requester until the
  * access expires. The case row is locked first, so two approvals at once make one grant; the
- * second finds the request approved already and changes nothing. Answers the case, or null.
+ * second finds the request approved already and changes nothing. A request past its time has
+ * lapsed and grants nothing. Null for anyone who may not approve, as for a missing request.
  */
-export async function approveBreakGlass(db: Db, holder: KeyHolder, requestId: string): Promise<string | null> {
+export async function approveBreakGlass(db: Db, holder: KeyHolder, requestId: string, now = new Date()): Promise<BreakGlassApproval | null> {
   return db.transaction(async (tx) => {
     const [found] = await tx.query<{ case_id: string }>('select case_id from break_glass_requests where id = $1', [requestId]);
     if (!found) return null;
     const access = await openCaseAccess(tx, holder, found.case_id, 'break_glass', ['core'], true);
     const core = access?.vaults.core;
     if (!core) return null;
-    return grantBreakGlass(tx, core, requestId, { approvedBy: holder.userId });
+    const granted = await grantBreakGlass(tx, core, requestId, { approvedBy: holder.userId }, now);
+    if (granted === 'lapsed') return { caseId: found.case_id, outcome: 'lapsed' };
+    return granted ? { caseId: granted, outcome: 'approved' } : null;
   });
 }
 
@@ -113,21 +129,28 @@ export async function approveBreakGlass(db: Db, holder: KeyHolder, requestId: st
  * open request on the case, with its reason, is granted with the rebuilt recovery key. The caller
  * has locked the case row and opened its core as the recovery principal.
  */
-export async function approveBreakGlassWithRecovery(tx: Queryable, core: Vault, caseId: string, requesterId: string): Promise<string | null> {
+export async function approveBreakGlassWithRecovery(tx: Queryable, core: Vault, caseId: string, requesterId: string, now = new Date()): Promise<string | null> {
   const [row] = await tx.query<{ id: string }>("select id from break_glass_requests where case_id = $1 and requester_id = $2 and status in ('pending', 'approved')", [caseId, requesterId]);
-  return row ? grantBreakGlass(tx, core, row.id, { approvedBy: null }) : null;
+  const granted = row ? await grantBreakGlass(tx, core, row.id, { approvedBy: null }, now) : null;
+  return granted === 'lapsed' ? null : granted;
 }
 
-/** Seals the opened core to the requester of a pending request, once; the expiry is queued and everyone told. */
-async function grantBreakGlass(tx: Queryable, core: Vault, requestId: string, by: { approvedBy: string | null }): Promise<string | null> {
+/**
+ * Seals the opened core to the requester of a pending request, once; the expiry is queued and
+ * everyone told. A request past its time is marked lapsed instead ('lapsed'), and nothing granted.
+ */
+async function grantBreakGlass(tx: Queryable, core: Vault, requestId: string, by: { approvedBy: string | null }, now: Date): Promise<string | 'lapsed' | null> {
   const [row] = await tx.query<RequestRow>(`select ${COLUMNS} from break_glass_requests where id = $1 for update`, [requestId]);
   if (!row || row.requester_id === by.approvedBy) return null;
   if (row.status === 'approved') return row.case_id; // approved a moment ago
+  if (row.status === 'lapsed' || lapsed(row, now)) {
+    await lapseDue(tx, { id: requestId }, now);
+    return 'lapsed';
+  }
   if (row.status !== 'pending') return null;
   const requester = await verifiedUser(tx, row.requester_id, by.approvedBy);
   if (!requester?.active || !requester.entitled || !requester.confirmedCoordinator) return null;
   if (!(await grantVault(tx, by.approvedBy, core, userPrincipal(requester)))) return null; // their key failed its check (audited)
-  const now = new Date();
   const expiresAt = new Date(now.getTime() + BREAK_GLASS_HOURS * 3600_000);
   await tx.query(
     "update break_glass_requests set status = 'approved', approved_with = $2, approved_by = $3, approved_at = $4, expires_at = $5 where id = $1",
@@ -212,35 +235,39 @@ export type BreakGlassRecord = {
   approvedBy: string | null;
   approvedAt: Date | null;
   expiresAt: Date | null;
+  /** when a request nobody answers lapses */
+  lapsesAt: Date;
   createdAt: Date;
   /** null: sealed to others; false: could not be verified */
   reason: string | null | false;
 };
 
-function present(row: RequestRow, reason: string | null | false): BreakGlassRecord {
+/** A pending request past its time is shown as lapsed, whether or not its job has run. */
+function present(row: RequestRow, reason: string | null | false, now: Date): BreakGlassRecord {
   return {
     id: row.id,
     caseId: row.case_id,
     requesterId: row.requester_id,
-    status: row.status,
+    status: lapsed(row, now) ? 'lapsed' : row.status,
     approvedBy: row.approved_by,
     approvedAt: row.approved_at,
     expiresAt: row.expires_at,
+    lapsesAt: row.lapses_at,
     createdAt: row.created_at,
     reason,
   };
 }
 
 /** The break-glass requests of one case, newest first, with the reasons the viewer holds. */
-export async function breakGlassOfCase(tx: Queryable, holder: KeyHolder, caseId: string, limit = 20): Promise<BreakGlassRecord[]> {
+export async function breakGlassOfCase(tx: Queryable, holder: KeyHolder, caseId: string, limit = 20, now = new Date()): Promise<BreakGlassRecord[]> {
   const rows = await tx.query<RequestRow>(`select ${COLUMNS} from break_glass_requests where case_id = $1 order by created_at desc limit $2`, [caseId, limit]);
   const records = [];
-  for (const row of rows) records.push(present(row, await readReason(tx, holder, row)));
+  for (const row of rows) records.push(present(row, await readReason(tx, holder, row), now));
   return records;
 }
 
 /** The viewer's own latest request on a case (any state), or null. */
-export async function myBreakGlass(tx: Queryable, holder: KeyHolder, caseId: string): Promise<BreakGlassRecord | null> {
+export async function myBreakGlass(tx: Queryable, holder: KeyHolder, caseId: string, now = new Date()): Promise<BreakGlassRecord | null> {
   const [row] = await tx.query<RequestRow>(`select ${COLUMNS} from break_glass_requests where case_id = $1 and requester_id = $2 order by created_at desc limit 1`, [caseId, holder.userId]);
-  return row ? present(row, await readReason(tx, holder, row)) : null;
+  return row ? present(row, await readReason(tx, holder, row), now) : null;
 }

@@ -93,42 +93,42 @@ async function summarise(tx: Queryable, rows: CaseRow[]): Promise<CaseSummary[]>
 
 export type CaseStatus = CaseSummary['status'];
 
-/**
- * Cases a user is on, or (for coordinators' overview) every case; open or closed ones, or both
- * when no status is named. Metadata only.
- */
-export async function listCases(db: Queryable, scope: { memberId: string } | 'all', status?: CaseStatus, find: CaseFind = {}): Promise<CaseSummary[]> {
-  const params: unknown[] = [status ?? null];
-  const where = ['($1::text is null or c.status = $1)', ...findConditions(find, params)];
-  if (scope !== 'all') where.push(`exists (select 1 from case_members m where m.case_id = c.id and m.user_id = $${params.push(scope.memberId)})`);
-  const rows = status && find.limit ? await pageLiveFirst(db, where, params, find.limit, find.offset ?? 0) : await db.query<CaseRow>(
-    `select ${CASE_COLUMNS} from cases c where ${where.join(' and ')}
-     order by ${scope === 'all' ? '' : 'c.status, '}${liveEvacuationSql('c.id')} desc, c.urgent desc, c.updated_at desc, c.id${find.limit ? ` limit ${Number(find.limit)} offset ${Number(find.offset ?? 0)}` : ''}`,
-    params,
-  );
-  if (scope === 'all') return summarise(db, rows);
-  // A case is on someone's list only through a team row whose tag verifies.
-  const summaries = await summarise(db, rows);
-  return summaries.filter((summary) => summary.team.some((member) => member.userId === scope.memberId));
-}
+/** Whose cases a list shows: a member's, or (for coordinators) every case. */
+export type CaseScope = { memberId: string } | 'all';
 
 /**
- * One page of one status's cases in the lists' order: live evacuations first (few, on their partial
- * index), then the rest walked along cases_list_order, so a page does not sort every case.
+ * Cases a user is on, or (for coordinators' overview) every case; open or closed ones, or both
+ * when no status is named. Metadata only. Unpaged: for short lists (a user's open cases to join a
+ * request to); the case list pages through listCasePage (case-pages.ts).
  */
-async function pageLiveFirst(db: Queryable, where: string[], params: unknown[], limit: number, offset: number): Promise<CaseRow[]> {
-  const select = (live: string, page = '') =>
-    db.query<CaseRow>(`select ${CASE_COLUMNS} from cases c where ${[...where, live].join(' and ')} order by c.urgent desc, c.updated_at desc, c.id${page}`, params);
-  const live = await select(liveEvacuationSql('c.id'));
-  const first = live.slice(offset, offset + limit);
-  if (first.length === limit) return first;
-  const rest = await select(`not ${liveEvacuationSql('c.id')}`, ` limit ${Number(limit - first.length)} offset ${Number(Math.max(0, offset - live.length))}`);
-  return [...first, ...rest];
+export async function listCases(db: Queryable, scope: CaseScope, status?: CaseStatus, find: CaseFind = {}): Promise<CaseSummary[]> {
+  const params: unknown[] = [];
+  const where = caseListConditions(scope, status, find, params);
+  const rows = await db.query<CaseRow>(
+    `select ${CASE_COLUMNS} from cases c where ${where.join(' and ')}
+     order by ${scope === 'all' ? '' : 'c.status, '}${liveEvacuationSql('c.id')} desc, c.urgent desc, c.updated_at desc, c.id`,
+    params,
+  );
+  return summariseListed(db, scope, rows);
+}
+
+/** What a case list selects: its status (both when none is named), what was asked for, and whose cases. */
+export function caseListConditions(scope: CaseScope, status: CaseStatus | undefined, find: CaseFind, params: unknown[]): string[] {
+  const where = ['true', ...findConditions(find, params)];
+  if (status) where.push(`c.status = $${params.push(status)}`);
+  if (scope !== 'all') where.push(`exists (select 1 from case_members m where m.case_id = c.id and m.user_id = $${params.push(scope.memberId)})`);
+  return where;
+}
+
+/** Summaries of a list's rows; a case is on someone's list only through a team row whose tag verifies. */
+export async function summariseListed(db: Queryable, scope: CaseScope, rows: CaseRow[]): Promise<CaseSummary[]> {
+  const summaries = await summarise(db, rows);
+  return scope === 'all' ? summaries : summaries.filter((summary) => summary.team.some((member) => member.userId === scope.memberId));
 }
 
 /**
  * Finding cases by plain metadata only (never by decrypting): the start of a pseudonym, a need,
- * language, country, a team member, the day opened (in the association's zone); `limit` pages.
+ * language, country, a team member, the day opened (in the association's zone).
  */
 export type CaseFind = {
   pseudonym?: string;
@@ -140,13 +140,16 @@ export type CaseFind = {
   to?: string;
   /** cases joined from requests whose ids start with this (the short reference the inbox shows) */
   caseIds?: string[];
-  limit?: number;
-  offset?: number;
 };
+
+/** Cases whose pseudonym starts with this, whatever the case of its letters (cases_pseudonym_prefix). */
+export function pseudonymStarts(pseudonym: string, params: unknown[], alias = 'c'): string {
+  return `lower(${alias}.pseudonym) like $${params.push(pseudonym.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`))} || '%'`;
+}
 
 function findConditions(find: CaseFind, params: unknown[]): string[] {
   const where: string[] = [];
-  if (find.pseudonym) where.push(`lower(c.pseudonym) like $${params.push(find.pseudonym.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`))} || '%'`);
+  if (find.pseudonym) where.push(pseudonymStarts(find.pseudonym, params));
   if (find.need) where.push(`exists (select 1 from case_needs n where n.case_id = c.id and n.need = $${params.push(find.need)})`);
   if (find.language) where.push(`c.language = $${params.push(find.language)}`);
   if (find.country) where.push(`c.country = $${params.push(find.country)}`);
@@ -192,34 +195,41 @@ async function waitingGrants(tx: Queryable, access: CaseAccess): Promise<{ userI
 export async function openCase(db: Db, holder: KeyHolder, caseId: string): Promise<CaseFile | null> {
   return db.transaction(async (tx) => {
     const access = await openCaseAccess(tx, holder, caseId, 'read');
-    if (!access) return null;
-    await sealPendingGrants(tx, holder, access);
-    const { row, vaults, role } = access;
-    const noteRows = await tx.query<NoteRow>(
-      'select id, case_id, part, vault_id, author_id, body, created_at from case_notes where case_id = $1 order by created_at, id',
-      [caseId],
-    );
-    const requests = await requestsOfCase(tx, caseId);
-    const conversations: OpenedRequest[] = [];
-    if (readsConversation(role)) {
-      for (const request of requests) {
-        const opened = await openConversation(tx, holder, request.id);
-        if (opened) conversations.push(opened);
-      }
-    }
-    const core = vaults.core;
-    return {
-      summary: (await summarise(tx, [row]))[0]!,
-      role,
-      parts: CASE_PARTS.filter((part) => vaults[part]),
-      content: core && row.content ? core.tryOpen(caseContentField, row, row.content, caseContentSchema) : null,
-      notes: readNotes(noteRows, vaults),
-      conversations,
-      erasureRequested: requests.some((request) => request.erasureRequested),
-      coercedAt: lastCoercion(requests),
-      waitingGrants: await waitingGrants(tx, access),
-    };
+    return access ? readCaseFile(tx, holder, access) : null;
   });
+}
+
+/**
+ * The case file from vaults the caller has opened (openCase, the case page's openCasePage), so
+ * that one page view opens, and audits, each vault once.
+ */
+export async function readCaseFile(tx: Queryable, holder: KeyHolder, access: CaseAccess): Promise<CaseFile> {
+  await sealPendingGrants(tx, holder, access);
+  const { row, vaults, role } = access;
+  const noteRows = await tx.query<NoteRow>(
+    'select id, case_id, part, vault_id, author_id, body, created_at from case_notes where case_id = $1 order by created_at, id',
+    [row.id],
+  );
+  const requests = await requestsOfCase(tx, row.id);
+  const conversations: OpenedRequest[] = [];
+  if (readsConversation(role)) {
+    for (const request of requests) {
+      const opened = await openConversation(tx, holder, request.id);
+      if (opened) conversations.push(opened);
+    }
+  }
+  const core = vaults.core;
+  return {
+    summary: (await summarise(tx, [row]))[0]!,
+    role,
+    parts: CASE_PARTS.filter((part) => vaults[part]),
+    content: core && row.content ? core.tryOpen(caseContentField, row, row.content, caseContentSchema) : null,
+    notes: readNotes(noteRows, vaults),
+    conversations,
+    erasureRequested: requests.some((request) => request.erasureRequested),
+    coercedAt: lastCoercion(requests),
+    waitingGrants: await waitingGrants(tx, access),
+  };
 }
 
 /** Writes one note, sealed in its part's vault with case, part, author and time bound to it. */

@@ -13,7 +13,9 @@ import { CheckinOverdue } from './safety-views.tsx';
 import { COUNTRIES, NEEDS, countryName } from '../help/needs.ts';
 import { casesOfRequestRef } from '../help/triage.ts';
 import { Pager } from '../help/queue-views.tsx';
-import { listCases, type CaseFind, type CaseStatus, type CaseSummary } from './case-file.ts';
+import type { CaseFind, CaseStatus, CaseSummary } from './case-file.ts';
+import { listCasePage } from './case-pages.ts';
+import { cursorParam } from '../db/keyset.ts';
 import { countMyCasesWithNews } from './case-news.ts';
 import { isCalendarDate } from './procedure-days.ts';
 import { FilterSelect } from '../web/forms.tsx';
@@ -33,7 +35,11 @@ const listQuery = z.object({
   member: optional(z.uuid()),
   from: optional(z.string().refine(isCalendarDate)),
   to: optional(z.string().refine(isCalendarDate)),
-  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+  // Each list pages on its own, by keyset (src/db/keyset.ts): every case, and one's own.
+  after: cursorParam,
+  before: cursorParam,
+  mine_after: cursorParam,
+  mine_before: cursorParam,
 });
 type ListQuery = z.infer<typeof listQuery>;
 
@@ -162,7 +168,7 @@ export async function caseListPage(c: Context<AppEnv>) {
   const me = staffOf(c);
   const db = dbOf(c);
   const query = listQuery.parse(c.req.query());
-  const { status, page } = query;
+  const { status } = query;
   const find: CaseFind = {
     pseudonym: query.pseudonym,
     need: query.need,
@@ -172,13 +178,9 @@ export async function caseListPage(c: Context<AppEnv>) {
     from: query.from,
     to: query.to,
     caseIds: query.ref ? await casesOfRequestRef(db, query.ref) : undefined,
-    limit: CASE_PAGE_SIZE + 1,
-    offset: (page - 1) * CASE_PAGE_SIZE,
   };
-  const mineListed = await listCases(db, { memberId: me.userId }, status, find);
-  const allListed = mayTriage(me.roles) ? await listCases(db, 'all', status, find) : null;
-  const mine = mineListed.slice(0, CASE_PAGE_SIZE);
-  const all = allListed?.slice(0, CASE_PAGE_SIZE) ?? null;
+  const mine = await listCasePage(db, { memberId: me.userId }, status, find, { size: CASE_PAGE_SIZE, after: query.mine_after, before: query.mine_before });
+  const all = mayTriage(me.roles) ? await listCasePage(db, 'all', status, find, { size: CASE_PAGE_SIZE, after: query.after, before: query.before }) : null;
   const news = await countMyCasesWithNews(db, me.userId);
   const members = (await listUsers(db)).filter((user) => user.active);
   return staffPage(c,
@@ -201,21 +203,16 @@ export async function caseListPage(c: Context<AppEnv>) {
       <FindForm t={t} lang={lang} query={query} members={members} />
       <section data-list="mine">
         <h2>{t(`cases.mine.${status}`)}</h2>
-        <CaseTable t={t} lang={lang} cases={mine} label={t(`cases.mine.${status}`)} />
+        <CaseTable t={t} lang={lang} cases={mine.rows} label={t(`cases.mine.${status}`)} />
+        <Pager t={t} base="/staff/cases" query={c.req.query()} previous={mine.previous} next={mine.next} keys={{ after: 'mine_after', before: 'mine_before' }} label={t(`cases.mine.${status}`)} />
       </section>
       {all && (
         <section data-list="all">
           <h2>{t(`cases.all.${status}`)}</h2>
-          <CaseTable t={t} lang={lang} cases={all} label={t(`cases.all.${status}`)} breakGlassFor={me.userId} />
+          <CaseTable t={t} lang={lang} cases={all.rows} label={t(`cases.all.${status}`)} breakGlassFor={me.userId} />
+          <Pager t={t} base="/staff/cases" query={c.req.query()} previous={all.previous} next={all.next} label={t(`cases.all.${status}`)} />
         </section>
       )}
-      <Pager
-        t={t}
-        base="/staff/cases"
-        query={{ ...c.req.query(), page: undefined }}
-        page={page}
-        more={mineListed.length > CASE_PAGE_SIZE || (allListed?.length ?? 0) > CASE_PAGE_SIZE}
-      />
     </>,
   );
 }

@@ -7,14 +7,17 @@ import { PublicBlock, PublicText, neutralise } from '../web/public-text.tsx';
 import { staffOf } from '../auth/access.ts';
 import { listUsers } from '../auth/users.ts';
 import { countryName } from '../help/needs.ts';
-import { ContactWarning, Conversation, ReplyForm, StaffName, shortRef } from '../help/triage-views.tsx';
+import { ContactWarning, Conversation, StaffName, shortRef } from '../help/triage-views.tsx';
 import { CoercionFlag } from '../help/duress-views.tsx';
-import { NEED_STATUSES, openCase, type CaseFile } from './case-file.ts';
+import { CoercionClearing } from './coercion-views.tsx';
+import { clearsCoercion } from './coercion.ts';
+import { NEED_STATUSES, type CaseFile } from './case-file.ts';
+import { openCasePage } from './case-page-open.ts';
+import { CaseReply, chooseTemplate } from './case-reply.tsx';
 import { CASE_MEMBER_ROLES, caseRolesFor, managesTeam } from './case-roles.ts';
 import { CaseFacts } from './case-views.tsx';
 import { documentsSection } from './documents-views.tsx';
 import { referralsSection } from '../directory/referrals-views.tsx';
-import { openTracks } from './tracks-file.ts';
 import { TrackSections } from './tracks-views.tsx';
 import { safetySection } from './safety-views.tsx';
 import { rotateAfterBreakGlass } from './break-glass.ts';
@@ -104,19 +107,20 @@ export async function casePage(c: Context<AppEnv>, id: string) {
   const me = staffOf(c);
   const db = dbOf(c);
   await rotateAfterBreakGlass(db, me, id); // after a break-glass access ended: the core's key is replaced first
-  const file = await openCase(db, me, id);
-  if (!file) throw notFound();
+  const opened = await openCasePage(db, me, id); // each vault opened (and audited) once for the whole page
+  if (!opened) throw notFound();
+  const { file, tracks } = opened;
   await markCaseRead(db, me.userId, file.conversations);
   const users = await listUsers(db);
-  const tracks = await openTracks(db, me, id);
   const names = new Map(users.map((user) => [user.id, user.displayName]));
   const { summary } = file;
   const noticeKey = NOTICES[c.req.query('done') as keyof typeof NOTICES];
   const manages = managesTeam(file.role);
   const assignable = users.filter((u) => u.active && caseRolesFor(u.roles).length > 0 && !summary.team.some((m) => m.userId === u.id));
   const base = `/staff/cases/${id}`;
-  const documents = await documentsSection(c, id, file.parts);
-  const referrals = await referralsSection(c, id);
+  const documents = documentsSection(c, id, file.parts, opened.documents);
+  const templates = file.conversations.length > 0 ? await chooseTemplate(c) : null;
+  const referrals = await referralsSection(c, id, opened.referrals && { language: summary.language, referrals: opened.referrals });
   return staffPage(c,
     summary.pseudonym,
     <>
@@ -124,6 +128,7 @@ export async function casePage(c: Context<AppEnv>, id: string) {
         {t('cases.case')} <span data-pseudonym>{summary.pseudonym}</span>
       </h1>
       <CoercionFlag t={t} lang={lang} at={file.coercedAt} />
+      <CoercionClearing t={t} staff={me} caseId={id} at={file.coercedAt} clears={clearsCoercion(file.role, file.parts.includes('core'))} notice={c.req.query('coercion')} />
       {file.content?.ok && <ContactWarning t={t} answer={file.content.value.safety.contactShared} />}
       {noticeKey && (
         <p class="ok" role="status">
@@ -244,7 +249,7 @@ export async function casePage(c: Context<AppEnv>, id: string) {
             {t('cases.conversation')} {file.conversations.length > 1 ? shortRef(conversation.summary.id) : ''}
           </h2>
           <Conversation t={t} lang={lang} messages={conversation.messages} names={names} />
-          <ReplyForm t={t} staff={me} action={`/staff/requests/${conversation.summary.id}/reply?back=case`} />
+          {templates && <CaseReply t={t} staff={me} caseId={id} request={conversation.summary} choice={templates} />}
         </section>
       ))}
       <h2>{t('cases.notes')}</h2>

@@ -1,12 +1,12 @@
 import type { Context } from 'hono';
 import { formatDateTime, type Lang, type Translate } from '../i18n/index.ts';
-import { dbOf, type AppEnv, type StaffSession } from '../web/context.ts';
+import type { AppEnv, StaffSession } from '../web/context.ts';
 import { TableRegion } from '../web/table-region.tsx';
 import { PublicText } from '../web/public-text.tsx';
 import { staffOf } from '../auth/access.ts';
 import { REFUSALS, type Refusal } from '../files/content-check.ts';
 import type { CasePart } from './case-roles.ts';
-import { DOCUMENT_KINDS, DOCUMENT_PARTS, listDocuments, type DocumentItem } from './documents.ts';
+import { DOCUMENT_KINDS, DOCUMENT_PARTS, type DocumentItem } from './documents.ts';
 
 const sizeFormats = new Map<string, Intl.NumberFormat>();
 
@@ -125,14 +125,16 @@ function isRefusal(value: string | undefined): value is Refusal {
   return (REFUSALS as readonly (string | undefined)[]).includes(value);
 }
 
-/** The documents section of a case page: what the viewer's parts hold, and the form to add to them. */
-export async function documentsSection(c: Context<AppEnv>, caseId: string, parts: CasePart[]) {
+/**
+ * The documents section of a case page: what the viewer's parts hold (read by openCasePage with
+ * the vaults the page opened), and the form to add to them.
+ */
+export function documentsSection(c: Context<AppEnv>, caseId: string, parts: CasePart[], items: DocumentItem[]) {
   const t = c.get('t');
   const lang = c.get('lang');
   const me = staffOf(c);
   const mine = DOCUMENT_PARTS.filter((part) => parts.includes(part));
   if (mine.length === 0) return null;
-  const items = (await listDocuments(dbOf(c), me, caseId)) ?? [];
   const maxBytes = c.get('deps').config.documentMaxBytes;
   const outcome = c.req.query('document');
   return (

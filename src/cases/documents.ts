@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { Db } from '../db/client.ts';
+import type { Queryable } from '../db/client.ts';
 import { sealedField } from '../crypto/sealed.ts';
 import { openFileKey } from '../crypto/file-keys.ts';
-import type { KeyHolder, Vault } from '../crypto/vaults.ts';
+import type { Vault } from '../crypto/vaults.ts';
 import { displayNames } from '../auth/users.ts';
 import type { MediaType } from '../files/content-check.ts';
-import { openCaseAccess } from './case-access.ts';
+import type { CaseAccess } from './case-access.ts';
 import type { CasePart } from './case-roles.ts';
 
 /** The parts of a case that hold documents: the housing part shows hosts what they need, no papers. */
@@ -87,29 +87,25 @@ export function openAbout(vault: Vault, row: DocumentRow) {
 }
 
 /**
- * The documents of the parts of a case the viewer reads, newest first; nothing of a part they do
- * not read, and null for someone not on the case (like a missing case).
+ * The documents of the parts of a case the viewer reads, newest first, from the vaults the caller
+ * opened (the case page's openCasePage): nothing of a part they do not read.
  */
-export async function listDocuments(db: Db, holder: KeyHolder, caseId: string): Promise<DocumentItem[] | null> {
-  return db.transaction(async (tx) => {
-    const access = await openCaseAccess(tx, holder, caseId, 'documents', DOCUMENT_PARTS);
-    if (!access) return null;
-    const parts = DOCUMENT_PARTS.filter((part) => access.vaults[part]);
-    const rows = await tx.query<DocumentRow>(
-      `select ${DOCUMENT_COLUMNS} from case_documents where case_id = $1 and part = any($2::text[]) order by created_at desc, id`,
-      [caseId, parts],
-    );
-    const names = await displayNames(tx, [...new Set(rows.map((row) => row.uploaded_by))]);
-    return rows.map((row) => ({
-      id: row.id,
-      part: row.part,
-      kind: row.kind,
-      about: openAbout(access.vaults[row.part]!, row)?.about ?? null,
-      mediaType: row.media_type,
-      size: Number(row.size),
-      original: row.original,
-      uploadedBy: names.get(row.uploaded_by) ?? '—',
-      at: row.created_at,
-    }));
-  });
+export async function readDocuments(tx: Queryable, access: CaseAccess): Promise<DocumentItem[]> {
+  const parts = DOCUMENT_PARTS.filter((part) => access.vaults[part]);
+  const rows = await tx.query<DocumentRow>(
+    `select ${DOCUMENT_COLUMNS} from case_documents where case_id = $1 and part = any($2::text[]) order by created_at desc, id`,
+    [access.row.id, parts],
+  );
+  const names = await displayNames(tx, [...new Set(rows.map((row) => row.uploaded_by))]);
+  return rows.map((row) => ({
+    id: row.id,
+    part: row.part,
+    kind: row.kind,
+    about: openAbout(access.vaults[row.part]!, row)?.about ?? null,
+    mediaType: row.media_type,
+    size: Number(row.size),
+    original: row.original,
+    uploadedBy: names.get(row.uploaded_by) ?? '—',
+    at: row.created_at,
+  }));
 }

@@ -10,6 +10,7 @@ import { mayTriage } from '../auth/roles.ts';
 import { loadMyWork, type Listed } from './tasks-my-work.ts';
 import { DaysLeft, deadlineKindName, formatDay } from './tracks-format.tsx';
 import { safetyWorkSection } from './safety-views.tsx';
+import { coercionWorkSection } from './coercion-views.tsx';
 import { remindersSection } from './task-reminders-routes.tsx';
 
 function CaseLink({ id, pseudonym }: { id: string; pseudonym: string }) {
@@ -62,6 +63,7 @@ export async function myWorkPage(c: Context<AppEnv>) {
           {t('queue.cases.news', { count: work.newsCount })}
         </p>
       )}
+      {await coercionWorkSection(c)}
       <Block
         t={t}
         name="emergencies"

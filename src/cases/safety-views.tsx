@@ -20,7 +20,9 @@ const NOTICES = {
   recorded: 'safety.checkin.recorded',
   badHours: 'safety.checkin.badHours',
   approved: 'safety.breakGlass.approvedNotice',
+  lapsed: 'safety.breakGlass.lapsedNotice',
 } as const;
+const ERRORS: ReadonlySet<string> = new Set(['safety.checkin.badHours', 'safety.breakGlass.lapsedNotice']);
 
 /** Overdue is said in words, not colour alone. */
 export function CheckinOverdue({ t }: { t: Translate }) {
@@ -47,6 +49,12 @@ function BreakGlassList({ t, lang, staff, records, names, approves }: { t: Trans
       {records.map((record) => (
         <li data-break-glass={record.id} data-status={record.status}>
           <strong>{t(`safety.breakGlass.status.${record.status}`)}</strong> · <PublicText text={names.get(record.requesterId) ?? '—'} /> · {formatDateTime(lang, record.createdAt)}
+          {record.status === 'pending' && (
+            <>
+              {' '}
+              · {t('safety.breakGlass.lapses')} {formatDateTime(lang, record.lapsesAt)}
+            </>
+          )}
           {record.approvedAt && record.expiresAt && (
             <>
               {' '}
@@ -86,7 +94,7 @@ export async function safetySection(c: Context<AppEnv>, caseId: string) {
       <section data-safety="checkins" aria-labelledby="checkins-title">
         <h2 id="checkins-title">{t('safety.checkin.title')}</h2>
         {noticeKey && (
-          <p class={noticeKey === 'safety.checkin.badHours' ? 'error' : 'ok'} role={noticeKey === 'safety.checkin.badHours' ? 'alert' : 'status'}>
+          <p class={ERRORS.has(noticeKey) ? 'error' : 'ok'} role={ERRORS.has(noticeKey) ? 'alert' : 'status'}>
             {t(noticeKey)}
           </p>
         )}
@@ -146,6 +154,12 @@ export function breakGlassPage(c: Context<AppEnv>, view: BreakGlassView, error =
       {mine && (
         <p class="notice" data-my-break-glass={mine.status}>
           {t(`safety.breakGlass.mine.${mine.status}`)}
+          {mine.status === 'pending' && (
+            <>
+              {' '}
+              ({t('safety.breakGlass.lapses')} {formatDateTime(lang, mine.lapsesAt)})
+            </>
+          )}
           {mine.expiresAt && mine.status === 'approved' && (
             <>
               {' '}

@@ -2,9 +2,10 @@ import type { Db, Queryable } from '../db/client.ts';
 import type { KeyHolder } from '../crypto/vaults.ts';
 import { auditAbout, type SubjectEntry } from '../audit/subject-entries.ts';
 import { requestsOfCase } from '../help/triage.ts';
-import { openReferrals } from '../directory/refer-case.ts';
+import { referralsOfCase } from '../directory/refer-case.ts';
 import type { EntryKind } from '../directory/content.ts';
-import { openCase } from './case-file.ts';
+import { readCaseFile } from './case-file.ts';
+import { openCaseAccess } from './case-access.ts';
 import { CASE_PARTS, type CasePart, type CaseRole } from './case-roles.ts';
 import { TRACKS, type Track } from './tracks.ts';
 
@@ -85,8 +86,13 @@ async function taskPartsOf(tx: Queryable, caseId: string): Promise<Map<string, C
 
 /** The timeline for a member of the case's team; null for anyone else, as for a missing case. */
 export async function openTimeline(db: Db, holder: KeyHolder, caseId: string): Promise<Timeline | null> {
-  const file = await openCase(db, holder, caseId);
-  if (!file) return null;
+  // The case and its referrals from one opening: each vault decrypted, and audited, once.
+  const opened = await db.transaction(async (tx) => {
+    const access = await openCaseAccess(tx, holder, caseId, 'timeline');
+    return access && { file: await readCaseFile(tx, holder, access), referrals: await referralsOfCase(tx, caseId, access.vaults.core) };
+  });
+  if (!opened) return null;
+  const { file } = opened;
   const readable = new Set<Belongs>(['team', ...file.parts]);
   const requests = await requestsOfCase(db, caseId);
   const entries = await auditAbout(db, [caseId, ...requests.map((request) => request.id)]);
@@ -102,8 +108,7 @@ export async function openTimeline(db: Db, holder: KeyHolder, caseId: string): P
       items.push({ type: 'message', at: message.at, actorId: message.staffUserId, fromPerson: message.author === 'person', body: message.body });
     }
   }
-  const referrals = file.parts.includes('core') ? ((await openReferrals(db, holder, caseId))?.referrals ?? []) : [];
-  for (const referral of referrals) {
+  for (const referral of opened.referrals) {
     const note = referral.note === null ? null : referral.note.ok ? referral.note.text : false;
     items.push({ type: 'referral', at: referral.at, actorId: referral.referredBy, entryName: referral.entryName, entryKind: referral.entryKind, note, ended: referral.endedAt !== null });
   }

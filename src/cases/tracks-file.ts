@@ -1,10 +1,10 @@
-import type { Db, Queryable } from '../db/client.ts';
+import type { Queryable } from '../db/client.ts';
 import type { KeyHolder, Opened, Vault } from '../crypto/vaults.ts';
-import { openCaseAccess } from './case-access.ts';
+import type { CaseAccess } from './case-access.ts';
 import { CASE_PARTS, type CasePart, type CaseRole } from './case-roles.ts';
 import { teamsOf } from './case-members.ts';
 import { TRACK_COLUMNS, type TrackRow } from './tracks-access.ts';
-import { logisticsNeedsRotation, openLogistics } from './tracks-evacuation.ts';
+import { openLogistics } from './tracks-evacuation.ts';
 import {
   clothingItemField,
   clothingItemSchema,
@@ -141,31 +141,27 @@ async function readTasks(tx: Queryable, caseId: string, vaults: Partial<Record<C
 
 /**
  * The service tracks and tasks of a case, as one member may see them: the states of every
- * track, and the records of the parts whose vaults they hold. Null for anyone not on the team,
- * exactly like a missing case.
+ * track, and the records of the parts whose vaults they hold, read with the vaults the caller
+ * opened (the case page's openCasePage). `caseLocked`: the caller holds the case row, so a
+ * departed colleague's key to the evacuation plan may be taken away on the way.
  */
-export async function openTracks(db: Db, holder: KeyHolder, caseId: string): Promise<TracksFile | null> {
-  return db.transaction(async (tx) => {
-    // A read only locks the case when it must take a departed colleague's key to the plan away.
-    const lock = await logisticsNeedsRotation(tx, caseId);
-    const access = await openCaseAccess(tx, holder, caseId, 'tracks', undefined, lock);
-    if (!access) return null;
-    const { vaults, role } = access;
-    const rows = await tx.query<TrackRow>(`select ${TRACK_COLUMNS} from case_tracks where case_id = $1 order by opened_at, id`, [caseId]);
-    const evacuationRow = rows.find((row) => row.track === 'evacuation');
-    // Only the rows Beside made: a team row a database writer inserted is offered no task.
-    const team = await teamsOf(tx, [caseId]);
-    return {
-      caseId,
-      role,
-      parts: CASE_PARTS.filter((part) => vaults[part]),
-      tracks: rows.map((row) => ({ track: row.track, state: row.state, openedAt: row.opened_at, updatedAt: row.updated_at })),
-      evacuation: evacuationRow ? await readEvacuation(tx, holder, role, evacuationRow, lock) : null,
-      clothing: vaults.core ? await readClothing(tx, caseId, vaults.core) : null,
-      sessions: vaults.psych ? await readSessions(tx, caseId, vaults.psych) : null,
-      legal: vaults.legal ? await readLegal(tx, caseId, vaults.legal) : null,
-      tasks: await readTasks(tx, caseId, vaults),
-      team: team.map((member) => ({ userId: member.userId, role: member.role })),
-    };
-  });
+export async function readTracks(tx: Queryable, holder: KeyHolder, access: CaseAccess, caseLocked: boolean): Promise<TracksFile> {
+  const { vaults, role } = access;
+  const caseId = access.row.id;
+  const rows = await tx.query<TrackRow>(`select ${TRACK_COLUMNS} from case_tracks where case_id = $1 order by opened_at, id`, [caseId]);
+  const evacuationRow = rows.find((row) => row.track === 'evacuation');
+  // Only the rows Beside made: a team row a database writer inserted is offered no task.
+  const team = await teamsOf(tx, [caseId]);
+  return {
+    caseId,
+    role,
+    parts: CASE_PARTS.filter((part) => vaults[part]),
+    tracks: rows.map((row) => ({ track: row.track, state: row.state, openedAt: row.opened_at, updatedAt: row.updated_at })),
+    evacuation: evacuationRow ? await readEvacuation(tx, holder, role, evacuationRow, caseLocked) : null,
+    clothing: vaults.core ? await readClothing(tx, caseId, vaults.core) : null,
+    sessions: vaults.psych ? await readSessions(tx, caseId, vaults.psych) : null,
+    legal: vaults.legal ? await readLegal(tx, caseId, vaults.legal) : null,
+    tasks: await readTasks(tx, caseId, vaults),
+    team: team.map((member) => ({ userId: member.userId, role: member.role })),
+  };
 }

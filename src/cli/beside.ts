@@ -4,6 +4,7 @@ import { backupCommand } from './backup.ts';
 import type { Command, Io } from './command.ts';
 import { CommandError, UsageError } from './errors.ts';
 import { initCommand } from './init.ts';
+import { ledgerCheckCommand } from './ledger-check.ts';
 import { recoverCommand } from './recover.ts';
 import { breakGlassCommand } from './break-glass.ts';
 import { restoreCommand } from './restore.ts';
@@ -18,6 +19,7 @@ const COMMANDS: Command[] = [
   recoverCommand,
   breakGlassCommand,
   auditVerifyCommand,
+  ledgerCheckCommand,
   backupCommand,
   restoreCommand,
   erasuresCommand,

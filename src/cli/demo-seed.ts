@@ -11,7 +11,8 @@ import { createCaseFromRequest, openDirectCase } from '../cases/create-case.ts';
 import { addMember } from '../cases/team.ts';
 import { writeAsPerson } from '../help/person-access.ts';
 import { submitHelpRequest } from '../help/submit-request.ts';
-import { listInbox, replyToRequest } from '../help/triage.ts';
+import { replyToRequest } from '../help/triage.ts';
+import { listInbox } from '../help/inbox.ts';
 import { ADMIN, CASE_A_NOTES, CASE_A_REQUEST, CASE_B, CASE_C, COLLEAGUES, DEMO_PASSWORD, INBOX_REQUESTS, type DemoLogin, type DemoRequest } from './demo-data.ts';
 import { createStaffUser } from './user-create.ts';
 
@@ -90,9 +91,9 @@ async function unlockAll(db: Db): Promise<Holders> {
  * its conversation: the team answers through the reply form, the person through the status page.
  */
 async function submit(db: Db, holders: Holders, request: DemoRequest, before?: (requestId: string) => Promise<void>) {
-  const known = new Set((await listInbox(db, { status: 'new' })).map((row) => row.id));
+  const known = new Set((await listInbox(db, { status: 'new' })).rows.map((row) => row.id));
   const receipt = await submitHelpRequest(db, request);
-  const requestId = (await listInbox(db, { status: 'new' })).find((row) => !known.has(row.id))!.id;
+  const requestId = (await listInbox(db, { status: 'new' })).rows.find((row) => !known.has(row.id))!.id;
   await before?.(requestId);
   const lines = request.conversation?.lines ?? [];
   for (const [index, line] of lines.entries()) {

@@ -25,6 +25,12 @@ export type RestoreSummary = {
   erasedAgain: number;
 };
 
+/**
+ * Tables a migration fills (the ledger's chart of accounts): a new database holds their rows,
+ * which the backup's replace.
+ */
+const SEEDED = new Set(['ledger_accounts']);
+
 /** Parameters per statement stay well under PostgreSQL's limit of 65535. */
 const MAX_PARAMETERS = 30_000;
 
@@ -53,6 +59,7 @@ export async function restoreBackup(db: Db, file: Uint8Array, passphrase: string
     const byName = new Map(tables.map((table) => [table.name, table]));
     // A fresh database may already hold the instance row (a new receipt salt); the backup's replaces it.
     if (byName.has('instance')) await tx.query('delete from instance');
+    for (const name of SEEDED) if (byName.has(name)) await tx.query(`delete from ${quoteIdent(name)}`);
     for (const name of plan.order) await insertRows(tx, byName.get(name)!, schema.get(name)!, plan.deferred.get(name) ?? []);
     // The keys and the audit chain in the backup are authenticated by the instance secret of the
     // installation that made it; without that secret nothing in it could be sealed to or verified.
@@ -77,7 +84,7 @@ export async function restoreBackup(db: Db, file: Uint8Array, passphrase: string
 
 async function refuseUnlessEmpty(tx: Queryable, schema: Map<string, Column[]>): Promise<void> {
   for (const name of schema.keys()) {
-    if (name === 'instance' || name === 'schema_migrations') continue;
+    if (name === 'instance' || name === 'schema_migrations' || SEEDED.has(name)) continue;
     const [row] = await tx.query<{ found: boolean }>(`select exists (select 1 from ${quoteIdent(name)}) as found`);
     if (row?.found) {
       throw new CommandError(`The target database is not empty (table ${name} has rows). Restore only into a new, empty database.`);

@@ -17,10 +17,11 @@ export type SubmissionKeys = {
   openReceipt(box: Uint8Array): string | null;
 };
 
-export function submissionKeys(normalised: string): SubmissionKeys {
+/** `where`: the table and column that keep the sealed code (another form than the help form: a gift's pledge). */
+export function submissionKeys(normalised: string, where: { table: string; field: string } = { table: 'help_submissions', field: 'receipt_box' }): SubmissionKeys {
   const fingerprint = submissionMac(['fingerprint', normalised]);
   const key = submissionMac(['receipt-key', normalised]);
-  const place = { table: 'help_submissions', row: Buffer.from(fingerprint).toString('hex'), field: 'receipt_box' };
+  const place = { table: where.table, row: Buffer.from(fingerprint).toString('hex'), field: where.field };
   return {
     fingerprint,
     sealReceipt: (receipt) => encryptBytes(key, new TextEncoder().encode(receipt), place),

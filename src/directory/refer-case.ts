@@ -87,15 +87,6 @@ export async function referralsOfCase(tx: Queryable, caseId: string, core: Vault
   });
 }
 
-/** The referrals of a case for its page: opens the core vault (audited); null without it. */
-export async function openReferrals(db: Db, holder: KeyHolder, caseId: string): Promise<{ language: string; referrals: Referral[] } | null> {
-  return db.transaction(async (tx) => {
-    const access = await openCaseAccess(tx, holder, caseId, 'referrals', ['core']);
-    const core = access?.vaults.core;
-    return access && core ? { language: access.row.language, referrals: await referralsOfCase(tx, caseId, core) } : null;
-  });
-}
-
 /** The case a directory page refers for: its pseudonym, when the viewer may refer it (reads its core). */
 export async function referralTarget(db: Db, holder: KeyHolder, caseId: string): Promise<{ id: string; pseudonym: string; language: string } | null> {
   return db.transaction(async (tx) => {

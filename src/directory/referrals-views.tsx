@@ -5,23 +5,21 @@ import { Csrf } from '../web/layout.tsx';
 import { PublicBlock, PublicText } from '../web/public-text.tsx';
 import { staffOf } from '../auth/access.ts';
 import { displayNames } from '../auth/users.ts';
-import { openReferrals } from './refer-case.ts';
+import type { Referral } from './refer-case.ts';
 
 const NOTICES = { recorded: 'directory.referred', ended: 'directory.referral.endedNotice' } as const;
 
 /**
  * The case page's referrals: to whom the person was referred, by whom and when, and the way to
  * the directory (already filtered to psychologists who speak the person's language). Only for who
- * reads the case's core; nothing at all for anyone else.
+ * reads the case's core (the page read `opened` with the core it opened); nothing for anyone else.
  */
-export async function referralsSection(c: Context<AppEnv>, caseId: string) {
+export async function referralsSection(c: Context<AppEnv>, caseId: string, opened: { language: string; referrals: Referral[] } | null) {
   const t = c.get('t');
   const lang = c.get('lang');
   const me = staffOf(c);
-  const db = dbOf(c);
-  const opened = await openReferrals(db, me, caseId);
   if (!opened) return null;
-  const names = await displayNames(db, [...new Set(opened.referrals.map((referral) => referral.referredBy))]);
+  const names = await displayNames(dbOf(c), [...new Set(opened.referrals.map((referral) => referral.referredBy))]);
   const base = `/staff/cases/${caseId}`;
   const notice = NOTICES[c.req.query('referral') as keyof typeof NOTICES];
   return (

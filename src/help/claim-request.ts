@@ -1,6 +1,7 @@
 import type { Db, Queryable } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
 import { hasGrant } from '../crypto/vaults.ts';
+import { acknowledgeAlertsOfRequest } from '../notify/alerts.ts';
 
 /**
  * "I'm on it": a coordinator holds a request so that two people never answer one person at once.
@@ -36,6 +37,8 @@ export async function claimRequest(db: Db, userId: string, requestId: string, mi
     );
     if (taken.length > 0) {
       await appendAudit(tx, userId, { kind: 'request.claimed', requestId });
+      // Someone is on it: an urgent request's alert stops escalating to colleagues.
+      await acknowledgeAlertsOfRequest(tx, userId, requestId, now);
       return { held: true };
     }
     const [row] = await tx.query<ClaimRow>('select claimed_by, claimed_at from help_requests where id = $1', [requestId]);

@@ -36,3 +36,28 @@ export function lastCoercion(requests: readonly { coercedAt: Date | null }[]): D
   const times = requests.map((request) => request.coercedAt?.getTime() ?? 0).filter((time) => time > 0);
   return times.length > 0 ? new Date(Math.max(...times)) : null;
 }
+
+/** The latest use of the code for danger on each of these cases (through their requests); cases never flagged are absent. */
+export async function coercionsOfCases(db: Queryable, caseIds: readonly string[]): Promise<Map<string, Date>> {
+  if (caseIds.length === 0) return new Map();
+  const rows = await db.query<{ case_id: string; at: Date }>(
+    'select case_id, max(coerced_at) as at from help_requests where case_id = any($1::uuid[]) and coerced_at is not null group by case_id',
+    [caseIds],
+  );
+  return new Map(rows.map((row) => [row.case_id, row.at]));
+}
+
+/**
+ * Takes the flag off a case's requests, as far as the team has seen it: only uses of the code up
+ * to `seen` (the time the page showed, to the millisecond), so a use that came after the page
+ * was read stays flagged. Answers how many requests were cleared and whether a later use remains.
+ * The audit log keeps every use (request.coerced); the caller audits the clearing.
+ */
+export async function clearCoercion(tx: Queryable, caseId: string, seen: Date): Promise<{ cleared: number; newer: boolean }> {
+  const cleared = await tx.query(
+    "update help_requests set coerced_at = null where case_id = $1 and coerced_at is not null and date_trunc('milliseconds', coerced_at) <= $2 returning 1",
+    [caseId, seen],
+  );
+  const newer = await tx.query('select 1 from help_requests where case_id = $1 and coerced_at is not null limit 1', [caseId]);
+  return { cleared: cleared.length, newer: newer.length > 0 };
+}

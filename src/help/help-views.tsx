@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import type { Translate } from '../i18n/index.ts';
 import { LANGUAGES, LANGUAGE_NAMES, type Lang } from '../i18n/lang.ts';
 import type { Config } from '../config.ts';
@@ -10,7 +11,12 @@ import { DuressFieldset, DuressReminder } from './duress-views.tsx';
 
 type Props = { t: Translate; lang: Lang };
 
-export function HomePage({ t, lang }: Props) {
+/**
+ * The home page. The way to ask for help comes first, then what to do in danger and the quick
+ * exit; the campaign (src/funding/campaign-home-views.tsx) comes after all of them, so a person
+ * in danger never has to scroll past a donation appeal.
+ */
+export function HomePage({ t, lang, campaign }: Props & { campaign?: Child }) {
   return (
     <>
       <h1>{t('home.title')}</h1>
@@ -23,8 +29,6 @@ export function HomePage({ t, lang }: Props) {
         </a>
         <a href={`/${lang}/help/status`}>{t('home.statusLink')}</a>
       </p>
-      <h2>{t('home.supportTitle')}</h2>
-      <p>{t('home.support')}</p>
       <EmergencyAdvice t={t} lang={lang} country={null} heading="h2" />
       <h2>{t('home.exitTitle')}</h2>
       <p>{t('home.exit')}</p>
@@ -32,6 +36,7 @@ export function HomePage({ t, lang }: Props) {
       <p data-js-only hidden>
         {t('home.exitKeys')}
       </p>
+      {campaign}
     </>
   );
 }

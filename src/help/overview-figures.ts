@@ -26,17 +26,14 @@ export type FirstResponse = { answered: number; medianSeconds: number | null; wo
  */
 export async function firstResponseTimes(db: Queryable, since: Date, now: Date): Promise<FirstResponse> {
   const [row] = await db.query<{ answered: number; median: number | null; worst: number | null; unanswered: number; longest: number | null }>(
-    // Materialised, so each first reply is looked up once, not once per use below (which also
-    // priced the query past PostgreSQL's JIT threshold, costlier than the query itself).
-    `with arrived as materialized (
-       select h.created_at, (select min(m.created_at) from messages m where m.request_id = h.id and m.author = 'staff') as first_reply
-       from help_requests h where h.created_at >= $1 and h.status <> 'erased')
-     select count(first_reply)::int as answered,
-            (percentile_cont(0.5) within group (order by extract(epoch from first_reply - created_at)) filter (where first_reply is not null))::float8 as median,
-            max(extract(epoch from first_reply - created_at))::float8 as worst,
-            (count(*) - count(first_reply))::int as unanswered,
-            max(extract(epoch from $2::timestamptz - created_at)) filter (where first_reply is null)::float8 as longest
-     from arrived`,
+    // The first reply is kept on the request (migration 0021), and help_requests_created_cover
+    // holds it: the figures read the weeks' requests from the index alone, looking nothing up.
+    `select count(first_reply_at)::int as answered,
+            (percentile_cont(0.5) within group (order by extract(epoch from first_reply_at - created_at)) filter (where first_reply_at is not null))::float8 as median,
+            max(extract(epoch from first_reply_at - created_at))::float8 as worst,
+            (count(*) - count(first_reply_at))::int as unanswered,
+            max(extract(epoch from $2::timestamptz - created_at)) filter (where first_reply_at is null)::float8 as longest
+     from help_requests where created_at >= $1 and status <> 'erased'`,
     [since, now],
   );
   return {

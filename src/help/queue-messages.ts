@@ -17,6 +17,7 @@ export const queueMessages = defineMessages({
     'queue.claim.title': 'Who answers',
     'queue.news.tag': 'new from the person',
     'queue.counts.news': (v: { count: number }) => plural('en', v.count, { one: 'request with news from the person', other: 'requests with news from the person' }),
+    'queue.counts.over': (v: { count: number }) => plural('en', v.count, { one: 'more than #', other: 'more than #' }),
     'queue.cases.news': (v: { count: number }) => plural('en', v.count, { one: '# of your cases has news from the person.', other: '# of your cases have news from the person.' }),
     'queue.filter.ref': 'Reference',
     'queue.filter.pseudonym': 'Pseudonym',
@@ -77,6 +78,7 @@ export const queueMessages = defineMessages({
     'queue.news.tag': 'новое от человека',
     'queue.counts.news': (v: { count: number }) =>
       plural('ru', v.count, { one: 'запрос с новым сообщением', few: 'запроса с новыми сообщениями', many: 'запросов с новыми сообщениями', other: 'запроса с новыми сообщениями' }),
+    'queue.counts.over': (v: { count: number }) => plural('ru', v.count, { one: 'более #', other: 'более #' }),
     'queue.cases.news': (v: { count: number }) =>
       plural('ru', v.count, {
         one: '# ваше дело с новыми сообщениями от человека.',
@@ -141,6 +143,7 @@ export const queueMessages = defineMessages({
     'queue.claim.title': 'Wie antwoordt',
     'queue.news.tag': 'nieuw van de persoon',
     'queue.counts.news': (v: { count: number }) => plural('nl', v.count, { one: 'verzoek met nieuws van de persoon', other: 'verzoeken met nieuws van de persoon' }),
+    'queue.counts.over': (v: { count: number }) => plural('nl', v.count, { one: 'meer dan #', other: 'meer dan #' }),
     'queue.cases.news': (v: { count: number }) =>
       plural('nl', v.count, { one: '# van je dossiers heeft nieuws van de persoon.', other: '# van je dossiers hebben nieuws van de persoon.' }),
     'queue.filter.ref': 'Kenmerk',

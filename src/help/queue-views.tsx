@@ -4,6 +4,7 @@ import { Csrf } from '../web/layout.tsx';
 import { PublicText, neutralise } from '../web/public-text.tsx';
 import type { Claim } from './claim-request.ts';
 import type { ReplyTemplate } from './reply-templates.ts';
+import { formatCursor, type Cursor } from '../db/keyset.ts';
 
 type Props = { t: Translate; lang: Lang };
 
@@ -41,9 +42,12 @@ export function ClaimBox(props: Props & { staff: StaffSession; action: string; c
 
 /**
  * The template picker: a GET form back to the same page, which pre-fills the reply (no JavaScript
- * needed). Templates in the person's language come first, in a group of their own.
+ * needed). Templates in the person's language come first, in a group of their own. A page with
+ * several reply forms (a case with joined requests) names the one to fill: `hidden` travels with
+ * the choice, and `anchor` is that form's textarea.
  */
-export function TemplatePicker({ t, action, templates, personLang, chosen }: { t: Translate; action: string; templates: ReplyTemplate[]; personLang: Lang | null; chosen?: string }) {
+export function TemplatePicker(props: { t: Translate; action: string; templates: ReplyTemplate[]; personLang: Lang | null; chosen?: string; anchor?: string; hidden?: Record<string, string> }) {
+  const { t, action, templates, personLang, chosen } = props;
   const manage = (
     <p class="meta">
       <a href="/staff/templates">{t('queue.templates.title')}</a>
@@ -60,7 +64,10 @@ export function TemplatePicker({ t, action, templates, personLang, chosen }: { t
   return (
     <>
       {manage}
-      <form method="get" action={`${action}#reply`} class="filters" data-template-picker>
+      <form method="get" action={`${action}#${props.anchor ?? 'reply'}`} class="filters" data-template-picker>
+        {Object.entries(props.hidden ?? {}).map(([name, value]) => (
+          <input type="hidden" name={name} value={value} />
+        ))}
         <label>
           {t('queue.templates.pick')}
           <select name="template">
@@ -76,22 +83,38 @@ export function TemplatePicker({ t, action, templates, personLang, chosen }: { t
   );
 }
 
-/** Previous and next page links for a paged list; the page's other query parameters are kept. */
-export function Pager({ t, base, query, page, more }: { t: Translate; base: string; query: Record<string, string | undefined>; page: number; more: boolean }) {
-  if (page === 1 && !more) return null;
-  const href = (to: number) => {
-    const params = new URLSearchParams(Object.entries({ ...query, page: String(to) }).filter((entry): entry is [string, string] => !!entry[1]));
-    return `${base}?${params.toString()}`;
+/**
+ * "Previous" and "Next" links of a keyset-paged list (src/db/keyset.ts): plain links, so they work
+ * without JavaScript, carrying the page's other query parameters (the filters, another list's
+ * place). `keys` names this list's two parameters when a page holds more than one list.
+ */
+export function Pager(props: {
+  t: Translate;
+  base: string;
+  query: Record<string, string | undefined>;
+  previous: Cursor | 'first' | null;
+  next: Cursor | null;
+  keys?: { after: string; before: string };
+  /** the list's name, when a page holds more than one list: each list's pages are a landmark of its own */
+  label?: string;
+}) {
+  const { t, previous, next } = props;
+  const keys = props.keys ?? { after: 'after', before: 'before' };
+  if (!previous && !next) return null;
+  const href = (place: Record<string, string>) => {
+    const kept = Object.entries(props.query).filter((entry): entry is [string, string] => !!entry[1] && entry[0] !== keys.after && entry[0] !== keys.before);
+    const search = new URLSearchParams([...kept, ...Object.entries(place)]).toString();
+    return search ? `${props.base}?${search}` : props.base;
   };
   return (
-    <nav class="filters" aria-label={t('queue.page.label')} data-pager>
-      {page > 1 && (
-        <a href={href(page - 1)} rel="prev">
+    <nav class="filters" aria-label={props.label ? `${t('queue.page.label')}: ${props.label}` : t('queue.page.label')} data-pager={keys.after}>
+      {previous && (
+        <a href={href(previous === 'first' ? {} : { [keys.before]: formatCursor(previous) })} rel="prev" data-previous-page>
           {t('queue.page.previous')}
         </a>
       )}
-      {more && (
-        <a href={href(page + 1)} rel="next" data-next-page>
+      {next && (
+        <a href={href({ [keys.after]: formatCursor(next) })} rel="next" data-next-page>
           {t('queue.page.next')}
         </a>
       )}

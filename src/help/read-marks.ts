@@ -8,10 +8,11 @@ import type { OpenedRequest } from './triage.ts';
  * written by someone who just opened the conversation, so it proves that a colleague who can
  * answer has seen it, and the team works one queue. Plain metadata only. Times compare to the
  * millisecond, the precision a mark carries from the page.
+ * The database keeps both times on the request (migration 0021: person_wrote_at from the request
+ * and its messages, team_read_at from the marks, by triggers), so the rule reads one row and a
+ * partial index holds the requests in triage that have news.
  */
-export const HAS_NEWS = (alias: string) => `date_trunc('milliseconds', greatest(${alias}.created_at,
-    (select max(pm.created_at) from messages pm where pm.request_id = ${alias}.id and pm.author = 'person')))
-  > coalesce((select max(rm.last_read_at) from request_read_marks rm where rm.request_id = ${alias}.id), '-infinity'::timestamptz)`;
+export const HAS_NEWS = (alias: string) => `${alias}.person_wrote_at > ${alias}.team_read_at`;
 
 /**
  * Marks a conversation read up to the latest thing the person wrote that the reader was shown —

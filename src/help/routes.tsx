@@ -6,7 +6,9 @@ import { dbOf, type App, type AppEnv } from '../web/context.ts';
 import { route, PUBLIC } from '../web/route.ts';
 import { AppError, notFound } from '../web/errors.ts';
 import { PublicLayout, renderPage, type PageStatus } from '../web/layout.tsx';
-import { prerenderedRoute, type PageInputs } from '../web/prerendered.ts';
+import { prerenderedRoute, versionedPrerenderedRoute, type PageInputs } from '../web/prerendered.ts';
+import { campaignHomeSource } from '../funding/campaign-home.ts';
+import { CampaignSection } from '../funding/campaign-home-views.tsx';
 import { emptyForm, fieldErrors, formValues, textOf } from '../web/forms.tsx';
 import { clientAddress } from '../web/client-address.ts';
 import { KeyDerivationsBusy } from '../crypto/kdf-queue.ts';
@@ -58,7 +60,12 @@ export function registerHelp(app: App): void {
 
   // The same bytes for everyone, rendered once per language (src/web/prerendered.ts): the
   // renderer sees no request, so nothing of one person can reach another.
-  prerenderedRoute(app, '/:lang/', (page) => publicLayout(page, '/', <HomePage t={page.t} lang={page.lang} />, false));
+  // The home page is also the campaign's: kept the same way while the ledger and the campaign's
+  // content stay as they were (each request asks the database, in one query), rendered again when
+  // either changes.
+  versionedPrerenderedRoute(app, '/:lang/', campaignHomeSource, (page) =>
+    publicLayout(page, '/', <HomePage t={page.t} lang={page.lang} campaign={<CampaignSection t={page.t} lang={page.lang} campaign={page.data} />} />, false),
+  );
   prerenderedRoute(app, '/:lang/help', (page) => publicLayout(page, '/help', <HelpFormPage t={page.t} lang={page.lang} form={emptyForm()} />));
 
   route(app, 'POST', '/:lang/help', PUBLIC, async (c) => {

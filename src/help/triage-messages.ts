@@ -14,6 +14,7 @@ export const triageMessages = defineMessages({
     'triage.share.lacking': 'These coordinators cannot yet read open requests that you can:',
     'triage.share.lackingThis': 'These coordinators cannot read this request yet:',
     'triage.share.missing': (v: { count: number }) => plural('en', v.count, { one: 'cannot read # request', other: 'cannot read # requests' }),
+    'triage.share.missingMany': (v: { count: number }) => plural('en', v.count, { one: 'cannot read more than # request', other: 'cannot read more than # requests' }),
     'triage.title': 'Inbox',
     'triage.counts.new': (v: { count: number }) => plural('en', v.count, { one: 'new request', other: 'new requests' }),
     'triage.counts.waiting': (v: { count: number }) => plural('en', v.count, { one: 'request waiting for an answer', other: 'requests waiting for an answer' }),
@@ -94,6 +95,8 @@ export const triageMessages = defineMessages({
     'triage.share.lackingThis': 'Эти координаторы пока не могут читать эту просьбу:',
     'triage.share.missing': (v: { count: number }) =>
       plural('ru', v.count, { one: 'не может читать # просьбу', few: 'не может читать # просьбы', many: 'не может читать # просьб', other: 'не может читать # просьбы' }),
+    'triage.share.missingMany': (v: { count: number }) =>
+      plural('ru', v.count, { one: 'не может читать более чем # просьбу', few: 'не может читать более чем # просьбы', many: 'не может читать более чем # просьб', other: 'не может читать более чем # просьбы' }),
     'triage.title': 'Входящие',
     'triage.counts.new': (v: { count: number }) => plural('ru', v.count, { one: 'новая просьба', few: 'новые просьбы', many: 'новых просьб', other: 'новой просьбы' }),
     'triage.counts.waiting': (v: { count: number }) =>
@@ -179,6 +182,7 @@ export const triageMessages = defineMessages({
     'triage.share.lacking': 'Deze coördinatoren hebben nog geen toegang tot open verzoeken die u wel kunt lezen:',
     'triage.share.lackingThis': 'Deze coördinatoren kunnen dit verzoek nog niet lezen:',
     'triage.share.missing': (v: { count: number }) => plural('nl', v.count, { one: 'kan # verzoek niet lezen', other: 'kan # verzoeken niet lezen' }),
+    'triage.share.missingMany': (v: { count: number }) => plural('nl', v.count, { one: 'kan meer dan # verzoek niet lezen', other: 'kan meer dan # verzoeken niet lezen' }),
     'triage.title': 'Inbox',
     'triage.counts.new': (v: { count: number }) => plural('nl', v.count, { one: 'nieuw verzoek', other: 'nieuwe verzoeken' }),
     'triage.counts.waiting': (v: { count: number }) => plural('nl', v.count, { one: 'verzoek wacht op antwoord', other: 'verzoeken wachten op antwoord' }),

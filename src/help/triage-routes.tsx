@@ -10,7 +10,9 @@ import { staffOf } from '../auth/access.ts';
 import { CASE_ROLES, TRIAGE_ROLES, mayTriage } from '../auth/roles.ts';
 import { listUsers } from '../auth/users.ts';
 import { COUNTRIES, NEEDS, REQUEST_STATUSES, countryName } from './needs.ts';
-import { CASE_FILTERS, changeRequestStatus, colleaguesLackingAccess, listInbox, openRequest, queueCounts, replyToRequest, shareRequest, shareRequests } from './triage.ts';
+import { changeRequestStatus, colleaguesLackingAccess, openRequest, replyToRequest, shareRequest, shareRequests } from './triage.ts';
+import { CASE_FILTERS, listInbox, queueCounts } from './inbox.ts';
+import { cursorParam } from '../db/keyset.ts';
 import { countWaitingAlerts } from '../notify/alerts.ts';
 import { ContactWarning, ContentFacts, Conversation, InboxPage, NeedTags, ReplyForm, ShareForm, StaffName, StatusForm, shortRef } from './triage-views.tsx';
 import { neutralise } from '../web/public-text.tsx';
@@ -35,7 +37,9 @@ const inboxQuery = z.object({
   assignee: z.preprocess(emptyToUndefined, z.uuid().optional()).catch(undefined),
   from: z.preprocess(emptyToUndefined, z.string().refine(isCalendarDate).optional()).catch(undefined),
   to: z.preprocess(emptyToUndefined, z.string().refine(isCalendarDate).optional()).catch(undefined),
-  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+  // Keyset paging (src/db/keyset.ts): the page after the last row shown, or before the first.
+  after: cursorParam,
+  before: cursorParam,
 });
 export const INBOX_PAGE_SIZE = 50;
 const requestId = z.uuid();
@@ -187,19 +191,19 @@ export function registerTriage(app: App): void {
   route(app, 'GET', '/staff', staff('any'), async (c) => {
     const me = staffOf(c);
     if (!mayTriage(me.roles)) return c.redirect('/staff/my-work', 303);
-    const { page, assignee, ...query } = inboxQuery.parse(c.req.query());
+    const { after, before, assignee, ...query } = inboxQuery.parse(c.req.query());
     const minutes = c.get('deps').config.claimMinutes;
     const claimedBy = assignee ? { userId: assignee, after: new Date(Date.now() - minutes * 60_000) } : undefined;
     const filter = { ...query, claimedBy, status: query.status ?? ('open' as const), cases: query.cases ?? ('without' as const) };
     const db = dbOf(c);
-    const [listedRequests, counts, lacking, waitingAlerts, coordinators] = await Promise.all([
-      listInbox(db, filter, INBOX_PAGE_SIZE + 1, (page - 1) * INBOX_PAGE_SIZE),
+    const [page, counts, lacking, waitingAlerts, coordinators] = await Promise.all([
+      listInbox(db, filter, { size: INBOX_PAGE_SIZE, after, before }),
       queueCounts(db),
       colleaguesLackingAccess(db, me.userId),
       countWaitingAlerts(db),
       confirmedCoordinators(db, me.userId),
     ]);
-    const requests = listedRequests.slice(0, INBOX_PAGE_SIZE);
+    const requests = page.rows;
     const ids = requests.map((request) => request.id);
     const [claims, news] = await Promise.all([claimsOf(db, ids, minutes), requestsWithNews(db, ids)]);
     const extras = {
@@ -208,9 +212,9 @@ export function registerTriage(app: App): void {
       names: await displayNames(db, [...new Set([...claims.values()].map((claim) => claim.userId))]),
       coordinators,
       assignee,
-      page,
-      more: listedRequests.length > INBOX_PAGE_SIZE,
-      query: { ...c.req.query(), page: undefined },
+      previous: page.previous,
+      next: page.next,
+      query: { ...c.req.query(), shared: undefined },
     };
     const t = c.get('t');
     const shared = sharedCount.parse(c.req.query('shared'));

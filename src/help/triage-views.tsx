@@ -5,7 +5,9 @@ import { Csrf } from '../web/layout.tsx';
 import { TableRegion } from '../web/table-region.tsx';
 import { PublicBlock, PublicText, neutralise } from '../web/public-text.tsx';
 import { COUNTRIES, NEEDS, REQUEST_STATUSES, countryName } from './needs.ts';
-import { CASE_FILTERS, type ColleagueLacking, type InboxFilter, type OpenedRequest, type QueueCounts, type RequestSummary } from './triage.ts';
+import { COUNT_CAP, type ColleagueLacking, type OpenedRequest, type RequestSummary } from './triage.ts';
+import { CASE_FILTERS, type InboxFilter, type QueueCounts } from './inbox.ts';
+import type { Cursor } from '../db/keyset.ts';
 import type { RequestContent } from './content.ts';
 import type { Claim } from './claim-request.ts';
 import { ClaimLine, Pager } from './queue-views.tsx';
@@ -41,10 +43,28 @@ export type InboxExtras = {
   /** the coordinators one can filter by (who is on a request) */
   coordinators: { id: string; displayName: string }[];
   assignee: string | undefined;
-  page: number;
-  more: boolean;
+  /** where the page before and the page after this one start (src/db/keyset.ts) */
+  previous: Cursor | 'first' | null;
+  next: Cursor | null;
   query: Record<string, string | undefined>;
 };
+
+/**
+ * A count of the queue as a coordinator reads it: the number, or "more than 999" once it reaches
+ * COUNT_CAP (counting stops there); the noun after it agrees with the number shown.
+ */
+export function QueueCount({ t, count, kind, noun }: { t: Translate; count: number; kind: string; noun: (count: number) => string }) {
+  const capped = count >= COUNT_CAP;
+  const shown = capped ? COUNT_CAP - 1 : count;
+  return (
+    <span>
+      <strong data-count={kind} data-capped={capped ? String(shown) : undefined}>
+        {capped ? t('queue.counts.over', { count: shown }) : count}
+      </strong>{' '}
+      {noun(shown)}
+    </span>
+  );
+}
 
 export function InboxPage({ t, lang, requests, counts, filter, extras }: Props & { requests: RequestSummary[]; counts: QueueCounts; filter: InboxFilter; extras: InboxExtras }) {
   return (
@@ -52,13 +72,9 @@ export function InboxPage({ t, lang, requests, counts, filter, extras }: Props &
       <h1>{t('triage.title')}</h1>
       <p class="counts" role="status">
         {(['urgent', 'new', 'waiting'] as const).map((kind) => (
-          <span>
-            <strong data-count={kind}>{counts[kind]}</strong> {t(`triage.counts.${kind}`, { count: counts[kind] })}
-          </span>
+          <QueueCount t={t} kind={kind} count={counts[kind]} noun={(count) => t(`triage.counts.${kind}`, { count })} />
         ))}
-        <span>
-          <strong data-count="news">{counts.news}</strong> {t('queue.counts.news', { count: counts.news })}
-        </span>
+        <QueueCount t={t} kind="news" count={counts.news} noun={(count) => t('queue.counts.news', { count })} />
       </p>
       <form method="get" action="/staff" class="filters" aria-label={t('triage.filter')}>
         <label>
@@ -166,7 +182,7 @@ export function InboxPage({ t, lang, requests, counts, filter, extras }: Props &
           </table>
         </TableRegion>
       )}
-      <Pager t={t} base="/staff" query={extras.query} page={extras.page} more={extras.more} />
+      <Pager t={t} base="/staff" query={extras.query} previous={extras.previous} next={extras.next} />
     </>
   );
 }
@@ -232,15 +248,16 @@ export function Conversation({ t, lang, messages, names }: Props & { messages: O
   );
 }
 
-export function ReplyForm({ t, staff, action, prefill }: { t: Translate; staff: StaffSession; action: string; prefill?: string }) {
+/** `id`: the textarea's, unique on a page with several reply forms (a case with joined requests). */
+export function ReplyForm({ t, staff, action, prefill, id = 'reply' }: { t: Translate; staff: StaffSession; action: string; prefill?: string; id?: string }) {
   return (
     <form method="post" action={action}>
       <Csrf staff={staff} />
-      <label for="reply">
+      <label for={id}>
         {t('triage.reply')}
         <span class="hint">{t('triage.reply.hint')}</span>
       </label>
-      <textarea id="reply" name="body" rows={5} required>
+      <textarea id={id} name="body" rows={5} required>
         {prefill ?? ''}
       </textarea>
       <div class="actions">
@@ -287,7 +304,7 @@ export function ShareForm({ t, staff, action, colleagues, all }: { t: Translate;
         {colleagues.map((colleague) => (
           <li data-lacking={colleague.id}>
             <PublicText text={colleague.displayName} />
-            {all && <> · {t('triage.share.missing', { count: colleague.missing })}</>}
+            {all && <> · {colleague.missing >= COUNT_CAP ? t('triage.share.missingMany', { count: COUNT_CAP - 1 }) : t('triage.share.missing', { count: colleague.missing })}</>}
           </li>
         ))}
       </ul>

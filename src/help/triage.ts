@@ -1,14 +1,13 @@
 import type { Db, Queryable } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
 import type { Principal } from '../crypto/principals.ts';
-import { grantVault, hasGrant, openVaultAsUser, rotateVault, userHolders, type KeyHolder, type Opened, type Vault } from '../crypto/vaults.ts';
+import { grantGaps } from '../crypto/grant-gaps.ts';
+import { grantVault, hasGrant, openVaultAsUser, rotateVault, type KeyHolder, type Opened, type Vault } from '../crypto/vaults.ts';
 import { confirmedCoordinators, userPrincipal, verifiedUser } from '../auth/users.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { requestContentField, requestContentSchema, type RequestContent } from './content.ts';
 import { addMessage, listMessages, type Message } from './conversation.ts';
 import type { Need, RequestStatus, StoredRequestStatus } from './needs.ts';
-import { HAS_NEWS } from './read-marks.ts';
-import { ASSOCIATION_ZONE } from '../cases/procedure-days.ts';
 
 /** The plain metadata triage works with; nothing here needs a vault. */
 export type RequestSummary = {
@@ -26,7 +25,7 @@ export type RequestSummary = {
   coercedAt: Date | null;
 };
 
-type SummaryRow = {
+export type SummaryRow = {
   id: string;
   urgent: boolean | null;
   needs: Need[] | null;
@@ -40,9 +39,9 @@ type SummaryRow = {
   coerced_at: Date | null;
 };
 
-const SUMMARY = 'id, urgent, needs, country, language, status, created_at, waiting_since, case_id, erasure_requested_at, coerced_at';
+export const SUMMARY = 'id, urgent, needs, country, language, status, created_at, waiting_since, case_id, erasure_requested_at, coerced_at';
 
-function toSummary(row: SummaryRow): RequestSummary {
+export function toSummary(row: SummaryRow): RequestSummary {
   return {
     id: row.id,
     urgent: row.urgent ?? false,
@@ -58,71 +57,11 @@ function toSummary(row: SummaryRow): RequestSummary {
   };
 }
 
-/** Requests that became cases belong to their case's team: the inbox leaves them out unless asked. */
-export const CASE_FILTERS = ['without', 'only', 'all'] as const;
-export type CaseFilter = (typeof CASE_FILTERS)[number];
-
-export type InboxFilter = {
-  status?: RequestStatus | 'open';
-  need?: Need;
-  language?: Lang;
-  country?: string;
-  cases?: CaseFilter;
-  /** the start of the request's id: the short reference the inbox shows, without its "#" */
-  ref?: string;
-  /** whose live claim holds the request: claimed by the user after the given time (claims lapse) */
-  claimedBy?: { userId: string; after: Date };
-  /** received on or after / on or before these days, in the association's time zone (YYYY-MM-DD) */
-  from?: string;
-  to?: string;
-};
-
 /** Still being triaged: not closed or referred, and not (yet) a case. */
-const OPEN_FOR_TRIAGE = "case_id is null and status in ('new', 'triage', 'accepted')";
+export const OPEN_FOR_TRIAGE = "case_id is null and status in ('new', 'triage', 'accepted')";
 
-/**
- * The triage queue: urgent first, then whoever has waited longest. "open" (the default) means
- * every request not yet closed or referred; requests that became cases are left out by default.
- */
-export async function listInbox(db: Queryable, filter: InboxFilter, limit = 200, offset = 0): Promise<RequestSummary[]> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const status = filter.status ?? 'open';
-  if (status === 'open') where.push("status in ('new', 'triage', 'accepted')");
-  else where.push(`status = $${params.push(status)}`);
-  const cases = filter.cases ?? 'without';
-  if (cases === 'without') where.push('case_id is null');
-  if (cases === 'only') where.push('case_id is not null');
-  if (filter.need) where.push(`$${params.push(filter.need)} = any(needs)`);
-  if (filter.language) where.push(`language = $${params.push(filter.language)}`);
-  if (filter.country) where.push(`country = $${params.push(filter.country)}`);
-  // Plain metadata only, on indexes: nothing is decrypted to find a request.
-  if (filter.ref) where.push(`id::text like $${params.push(filter.ref)} || '%'`);
-  if (filter.claimedBy) where.push(`claimed_by = $${params.push(filter.claimedBy.userId)} and claimed_at > $${params.push(filter.claimedBy.after)}`);
-  if (filter.from) where.push(`created_at >= ($${params.push(filter.from)}::date)::timestamp at time zone '${ASSOCIATION_ZONE}'`);
-  if (filter.to) where.push(`created_at < ($${params.push(filter.to)}::date + 1)::timestamp at time zone '${ASSOCIATION_ZONE}'`);
-  const rows = await db.query<SummaryRow>(
-    `select ${SUMMARY} from help_requests where ${where.join(' and ')}
-     order by urgent desc, coalesce(waiting_since, created_at) asc, id limit ${Number(limit)} offset ${Number(offset)}`,
-    params,
-  );
-  return rows.map(toSummary);
-}
-
-/** `news`: requests with a message from the person that nobody on the team has read yet. */
-export type QueueCounts = { new: number; waiting: number; urgent: number; news: number };
-
-/** The counts above the inbox, over the same requests as its default view. */
-export async function queueCounts(db: Queryable): Promise<QueueCounts> {
-  const [row] = await db.query<QueueCounts>(
-    `select count(*) filter (where status = 'new')::int as new,
-            count(*) filter (where waiting_since is not null)::int as waiting,
-            count(*) filter (where urgent)::int as urgent,
-            count(*) filter (where ${HAS_NEWS('help_requests')})::int as news
-     from help_requests where ${OPEN_FOR_TRIAGE}`,
-  );
-  return row ?? { new: 0, waiting: 0, urgent: 0, news: 0 };
-}
+/** Counts of the requests in triage stop here: "more than 999" is all a coordinator needs, and costs no more to say. */
+export const COUNT_CAP = 1000;
 
 export type OpenedRequest = { summary: RequestSummary; vault: Vault; content: Opened<RequestContent> | null; messages: Message[] };
 
@@ -264,17 +203,16 @@ export type ColleagueLacking = { id: string; displayName: string; missing: numbe
 /**
  * The confirmed coordinators (the holder aside) who cannot read some of the requests the holder
  * could share with them, and how many: what the "give a colleague access" box offers. It reads
- * who holds which key and opens nothing.
+ * who holds which key and opens nothing; each count stops at COUNT_CAP. Its cost follows the
+ * requests in triage (two index look-ups each per colleague), not every request there is.
  */
 export async function colleaguesLackingAccess(db: Queryable, holderUserId: string, onlyRequestId?: string): Promise<ColleagueLacking[]> {
+  // Nobody to give access to (one coordinator): nothing to read.
+  const colleagues = (await confirmedCoordinators(db, holderUserId)).filter((user) => user.id !== holderUserId);
+  if (colleagues.length === 0) return [];
   const vaultIds = (await shareableRequests(db, onlyRequestId)).map((row) => row.vault_id);
-  const holders = await userHolders(db, vaultIds);
-  const mine = vaultIds.filter((id) => holders.get(id)?.has(holderUserId));
-  if (mine.length === 0) return [];
-  return (await confirmedCoordinators(db, holderUserId))
-    .filter((user) => user.id !== holderUserId)
-    .map((user) => ({ id: user.id, displayName: user.displayName, missing: mine.filter((id) => !holders.get(id)?.has(user.id)).length }))
-    .filter((colleague) => colleague.missing > 0);
+  const gaps = await grantGaps(db, holderUserId, colleagues.map((user) => user.id), vaultIds, COUNT_CAP);
+  return colleagues.filter((user) => gaps.has(user.id)).map((user) => ({ id: user.id, displayName: user.displayName, missing: gaps.get(user.id)! }));
 }
 
 /**

@@ -19,6 +19,21 @@ export async function acknowledgeAlert(db: Db, userId: string, alertId: string, 
   });
 }
 
+/**
+ * A coordinator claimed the request itself ("I'm on it" in the inbox, src/help/claim-request.ts):
+ * its alert counts as acknowledged, by them, so nobody else is woken for it. Runs in the claim's
+ * transaction, which holds the request's row: request, then alert, the order a claim always takes
+ * (an alert round locks the alert alone). An alert acknowledged already keeps who took it first.
+ */
+export async function acknowledgeAlertsOfRequest(tx: Queryable, userId: string, requestId: string, now: Date): Promise<number> {
+  const rows = await tx.query<{ id: string }>(
+    'update urgent_alerts set acknowledged_by = $2, acknowledged_at = $3 where request_id = $1 and acknowledged_at is null returning id',
+    [requestId, userId, now],
+  );
+  for (const row of rows) await appendAudit(tx, userId, { kind: 'alert.acknowledged', alertId: row.id, userId });
+  return rows.length;
+}
+
 /** How many urgent alerts nobody has said "I'm on it" to (for the inbox's banner). */
 export async function countWaitingAlerts(db: Queryable): Promise<number> {
   const [row] = await db.query<{ n: number }>('select count(*)::int as n from urgent_alerts where acknowledged_at is null');

@@ -14,6 +14,10 @@ import { registerCases } from '../cases/routes.tsx';
 import { registerNotify } from '../notify/routes.tsx';
 import { registerDirectory } from '../directory/routes.tsx';
 import { registerOverview } from '../overview/routes.tsx';
+import { registerGive } from '../funding/give-routes.tsx';
+import { registerTreasury } from '../funding/treasury-routes.tsx';
+import { registerCampaign } from '../funding/campaign-routes.tsx';
+import { registerPayments } from '../funding/payment-routes.tsx';
 
 export function createApp(deps: Deps): App {
   const app: App = new Hono<AppEnv>();
@@ -40,6 +44,10 @@ export function createApp(deps: Deps): App {
   registerNotify(app);
   registerDirectory(app);
   registerOverview(app);
+  registerGive(app);
+  registerTreasury(app);
+  registerCampaign(app);
+  registerPayments(app);
 
   app.notFound((c) => renderError(c, new AppError('not_found')));
   app.onError((error, c) => {

@@ -16,13 +16,20 @@ const CSP = [
 ].join('; ');
 
 /**
+ * The policy of a file people uploaded and we serve as it is (a supporter's logo): nothing in it
+ * may run, load or be framed, even if a browser took it for a page. A route serving such a file
+ * sets exactly this one; any other policy a route sets is replaced by the page policy above.
+ */
+export const FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'none'; script-src 'none'; sandbox; frame-ancestors 'none'";
+
+/**
  * Security headers on every answer. HTML is never cached: a shared or seized phone must not
  * keep a copy of what a person read or wrote.
  */
 export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
   const headers = c.res.headers;
-  headers.set('Content-Security-Policy', CSP);
+  if (headers.get('Content-Security-Policy') !== FILE_CSP) headers.set('Content-Security-Policy', CSP);
   headers.set('Referrer-Policy', 'no-referrer');
   headers.set('X-Content-Type-Options', 'nosniff');
   headers.set('X-Frame-Options', 'DENY');

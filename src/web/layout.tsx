@@ -4,6 +4,7 @@ import { LANGUAGES, LANGUAGE_NAMES, type Lang, type Translate } from '../i18n/in
 import type { AppEnv, StaffSession } from './context.ts';
 import { assetUrl } from './static.ts';
 import { DIRECTORY_ROLES } from '../directory/directory-vault.ts';
+import { CAMPAIGN_EDITORS } from '../funding/campaign-content.ts';
 
 /** Renders a full page: hono/jsx escapes every value, and we add the doctype it leaves out. */
 export type PageStatus = 200 | 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 503;
@@ -124,6 +125,9 @@ export function StaffLayout(props: StaffProps) {
                 {triage && <li><a href="/staff/on-call">{t('notify.title')}</a></li>}
                 {triage && <li><a href="/staff/overview">{t('overview.title')}</a></li>}
                 {staff.roles.some((role) => DIRECTORY_ROLES.includes(role)) && <li><a href="/staff/directory">{t('directory.title')}</a></li>}
+                {staff.roles.includes('treasurer') && <li><a href="/staff/funding">{t('treasury.nav')}</a></li>}
+                {staff.roles.includes('editor') && <li><a href="/staff/gift-messages">{t('giftMessages.nav')}</a></li>}
+                {staff.roles.some((role) => CAMPAIGN_EDITORS.includes(role)) && <li><a href="/staff/campaign">{t('campaign.staff.title')}</a></li>}
                 <li><a href="/staff/my-work">{t('mywork.title')}</a></li>
                 <li>
                   <a href="/staff/cases">{t('staff.nav.cases')}</a>

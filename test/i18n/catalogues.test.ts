@@ -99,6 +99,17 @@ const NOT_COUNTS: Record<string, string> = {
   'timeline.event.case.track_recorded': 'the values are a track\'s name and what was recorded',
   'timeline.event.case.task_changed': 'the value is what happened to the task',
   'nl:overview.hours': 'Dutch says “1 uur” and “2 uur”: a unit of time keeps its singular after a number',
+  'queue.counts.over': 'the number alone ("more than 999"); the noun after it is a message of its own, in the number\'s form',
+  'pay.description': 'the value is the association\'s name',
+  'pay.description.monthly': 'the value is the association\'s name',
+  'pay.way.onlineHint': 'the value is the payment provider\'s name (Mollie, Stripe)',
+  'pay.go.intro': 'the value is the payment provider\'s name (Mollie, Stripe)',
+  'pay.go.button': 'the value is the payment provider\'s name (Mollie, Stripe)',
+  'pay.unreachable': 'the value is the payment provider\'s name (Mollie, Stripe)',
+  'pay.return.waiting': 'the value is the payment provider\'s name (Mollie, Stripe)',
+  'pay.return.failed': 'the value is the payment provider\'s name (Mollie, Stripe)',
+  'pay.monthly.unreachable': 'the value is the payment provider\'s name (Mollie, Stripe)',
+  'pay.monthly.cancelled': 'the value is a date',
 };
 
 /** Values that answer the count for any parameter, so the test need not know their names. */

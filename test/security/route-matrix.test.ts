@@ -29,6 +29,7 @@ import {
   type StaffUser,
   type TestApp,
 } from '../support/app.ts';
+import { BANK, give, pledgeOf, statementXml, uploadStatement } from '../funding/give-support.ts';
 
 describe('test/security/route-matrix.test.ts', () => {
   /**
@@ -42,7 +43,7 @@ describe('test/security/route-matrix.test.ts', () => {
   let holder: StaffUser;
   let users: Map<Role, StaffUser>;
   const hidden = { request: '', case: '', requestVault: '', caseVaults: [] as string[] };
-  const shared = { request: '', case: '', user: '', coordinator: '', invite: '', shift: '', alert: '', document: '', clothingItem: '', deadline: '', task: '', template: '', breakGlass: '', entry: '', referral: '' };
+  const shared = { request: '', case: '', user: '', coordinator: '', invite: '', shift: '', alert: '', document: '', clothingItem: '', deadline: '', task: '', template: '', breakGlass: '', entry: '', referral: '', gift: '', giftMessage: '', line: '', supporter: '', update: '' };
 
   async function makeCase(coordinator: Browser, requestId: string, assignee: StaffUser): Promise<string> {
     const made = await coordinator.staffPost(`/staff/requests/${requestId}/case`, { assignee: assignee.id });
@@ -74,7 +75,7 @@ describe('test/security/route-matrix.test.ts', () => {
   const consumed = { caseRequest: '', joinRequest: '', removable: '', template: '' };
 
   before(async () => {
-    t = await startTestApp();
+    t = await startTestApp(BANK);
     const instance = await initialiseInstance(t.db);
     holder = await createStaff(t.db, { login: 'matrixholder', roles: ['caseworker'] });
     const coordinator = await loggedIn(t, instance.admin);
@@ -158,6 +159,19 @@ describe('test/security/route-matrix.test.ts', () => {
     shared.entry = (await t.db.query<{ id: string }>('select id from directory_entries'))[0]!.id;
     await coordinator.staffPost(`/staff/cases/${shared.case}/referrals`, { entry: shared.entry, note: '' });
     shared.referral = (await t.db.query<{ id: string }>('select id from case_referrals where case_id = $1', [shared.case]))[0]!.id;
+
+    // A campaign supporter and an update, made by the matrix's editor.
+    const campaignEditor = await loggedIn(t, users.get('editor')!);
+    await campaignEditor.staffPost('/staff/campaign/supporters', { name_ru: 'Матрица', name_en: 'Matrix', name_nl: 'Matrix' });
+    shared.supporter = (await t.db.query<{ id: string }>('select id from campaign_supporters'))[0]!.id;
+    await campaignEditor.staffPost('/staff/campaign/updates', { dated: '2030-01-01', title_ru: 'Матрица', title_en: 'Matrix', title_nl: 'Matrix', body_ru: 'Текст', body_en: 'Text', body_nl: 'Tekst' });
+    shared.update = (await t.db.query<{ id: string }>('select id from campaign_updates'))[0]!.id;
+    // Giving: a pledge with a public message (sealed to the editors that exist now), and a bank statement line waiting for the treasurer.
+    const pledge = pledgeOf((await give(t, 'nl', { preset: '2500', display: 'public', name: 'Matrix donor', message: 'matrix message' })).page.html);
+    shared.gift = (await t.db.query<{ id: string }>('select id from gifts where rf_reference = $1', [pledge.rf]))[0]!.id;
+    shared.giftMessage = (await t.db.query<{ id: string }>('select id from gift_messages where gift_id = $1', [shared.gift]))[0]!.id;
+    await uploadStatement(await loggedIn(t, users.get('treasurer')!), statementXml({ run: 'MATRIX', rfExact: pledge.rf, rfWrong: pledge.rf, rfText: 'none' }));
+    shared.line = (await t.db.query<{ id: string }>("select id from bank_statement_lines where reason = 'no_reference'"))[0]!.id;
 
     const [requestVault] = await t.db.query<{ vault_id: string }>('select vault_id from help_requests where id = $1', [hidden.request]);
     hidden.requestVault = requestVault!.vault_id;
@@ -249,6 +263,38 @@ describe('test/security/route-matrix.test.ts', () => {
       '/staff/cases/:id/checkin': {},
       '/staff/cases/:id/break-glass': { reason: 'route matrix' },
       '/staff/break-glass/:id/approve': {},
+      // Nothing is flagged on the shared case: clearing answers 303 to its caseworker and coordinator.
+      '/staff/cases/:id/coercion/clear': { reason: 'other', seen: '2026-01-01T00:00:00.000Z' },
+      // Without a bank account the page says giving is not open; with one (as here) it answers with a pledge.
+      '/:lang/give': { key: 'matrix-form-key'.padEnd(43, 'x'), preset: '2500', purpose: 'general', display: 'anonymous' },
+      '/:lang/give/gift': { code: '0'.repeat(28) },
+      // No provider in the walk: Mollie's webhook answers 200 to everyone, as for any payment that is not ours.
+      '/api/mollie/webhook': { id: 'tr_routeMatrix' },
+      // Unsigned: the verifier refuses every caller alike, before anything is read.
+      '/api/stripe/webhook': {},
+      // A token nobody holds, with a check that does not match it: every caller is told "not found".
+      '/:lang/give/monthly/cancel': { token: 'A'.repeat(43), check: 'route-matrix' },
+      // Not multipart: the treasurer is answered 400, anyone else 404 or 403.
+      '/staff/funding/statements': {},
+      // The treasurer's walk books the waiting line; dismissing it afterwards answers "already decided" (303).
+      '/staff/funding/lines/:id/book': { purpose: 'general' },
+      '/staff/funding/lines/:id/dismiss': { reason: 'other' },
+      // The editor's walk rejects the waiting message once; nobody else reaches it.
+      '/staff/gift-messages/:id/decide': { decision: 'reject' },
+      '/staff/campaign': { goal: '1000', starts_on: '2030-01-01', ends_on: '2030-02-01', story_ru: 'Матрица', story_en: 'Matrix', story_nl: 'Matrix' },
+      '/staff/campaign/purposes': { goal_shelter: '100' },
+      '/staff/campaign/supporters': { name_ru: 'Матрица', name_en: 'Matrix', name_nl: 'Matrix' },
+      '/staff/campaign/supporters/:id': { name_ru: 'Матрица', name_en: 'Matrix', name_nl: 'Matrix' },
+      // Not multipart: an editor is answered 400; for a supporter that does not exist, 404 before the body is read.
+      '/staff/campaign/supporters/:id/logo': {},
+      // Removing a logo the supporter does not have answers 303 too.
+      '/staff/campaign/supporters/:id/logo/remove': {},
+      '/staff/campaign/supporters/:id/move': { direction: 'down' },
+      // Without the ticked box nothing is removed: every editor is sent back to the supporter.
+      '/staff/campaign/supporters/:id/remove': {},
+      '/staff/campaign/updates': { dated: '2030-01-01', title_ru: 'Матрица', title_en: 'Matrix', title_nl: 'Matrix', body_ru: 'Текст', body_en: 'Text', body_nl: 'Tekst' },
+      '/staff/campaign/updates/:id': { dated: '2030-01-02', title_ru: 'Матрица', title_en: 'Matrix', title_nl: 'Matrix', body_ru: 'Текст', body_en: 'Text', body_nl: 'Tekst' },
+      '/staff/campaign/updates/:id/publish': { published: 'no' },
       '/staff/directory/new': { kind: 'doctor', name: 'Matrix doctor', languages: 'ru', city: '', friendly: 'unknown', capacity: '1', contact: '' },
       '/staff/directory/:id': { kind: 'lawyer', name: 'Matrix lawyer', languages: 'ru, nl', city: '', friendly: 'unknown', capacity: '5', contact: 'matrix' },
       // Without the ticked box nothing is retired: every caller who may edit is sent back to the form.
@@ -290,6 +336,11 @@ describe('test/security/route-matrix.test.ts', () => {
         if (route.path.startsWith('/staff/templates/')) return target === 'hidden' ? randomUUID() : shared.template;
         if (route.path.startsWith('/staff/break-glass/')) return target === 'hidden' ? randomUUID() : shared.breakGlass;
         if (route.path.startsWith('/staff/directory/')) return target === 'hidden' ? randomUUID() : shared.entry;
+        if (route.path.startsWith('/staff/campaign/supporters/') || route.path.startsWith('/campaign/logos/')) return target === 'hidden' ? randomUUID() : shared.supporter;
+        if (route.path.startsWith('/staff/campaign/updates/')) return target === 'hidden' ? randomUUID() : shared.update;
+        if (route.path.startsWith('/staff/funding/gifts/')) return target === 'hidden' ? randomUUID() : shared.gift;
+        if (route.path.startsWith('/staff/funding/lines/')) return target === 'hidden' ? randomUUID() : shared.line;
+        if (route.path.startsWith('/staff/gift-messages/')) return target === 'hidden' ? randomUUID() : shared.giftMessage;
       }
       if (name === 'referral') return target === 'hidden' ? randomUUID() : shared.referral;
       if (name === 'doc') return target === 'hidden' ? randomUUID() : shared.document;
@@ -304,7 +355,11 @@ describe('test/security/route-matrix.test.ts', () => {
     const { access } = route;
     if (page.status >= 500) return `answered ${page.status}`;
     if (access.kind === 'public') return page.setCookies.length > 0 ? `a public route set a cookie: ${page.setCookies.join(' | ')}` : null;
-    if (access.kind === 'machine') return page.status === 200 && page.setCookies.length === 0 ? null : `answered ${page.status}`;
+    if (access.kind === 'machine') {
+      // A machine route with a verifier (a signed webhook) refuses the walk's unsigned calls alike.
+      if (typeof access.verify === 'function') return [400, 401].includes(page.status) && page.setCookies.length === 0 ? null : `a verified machine route answered an unsigned call ${page.status}`;
+      return page.status === 200 && page.setCookies.length === 0 ? null : `answered ${page.status}`;
+    }
     // No walk here carries valid credentials: nothing may start, or end, a session.
     if (access.kind === 'signing-in') return page.setCookies.length > 0 ? `a signing-in route set a cookie without credentials: ${page.setCookies.join(' | ')}` : null;
     if (!principal.role) {

@@ -9,6 +9,8 @@ import { parseShare } from '../../src/crypto/recovery.ts';
 import { keepShares } from '../../src/auth/recovery-shares.ts';
 import { addDays, todayIn } from '../../src/cases/procedure-days.ts';
 import { CHUNK_BYTES } from '../../src/files/chunks.ts';
+import { formatRfReference } from '../../src/funding/rf-reference.ts';
+import { BANK, give, pledgeOf, statementXml, uploadStatement } from '../funding/give-support.ts';
 import { openTestDb } from '../support/db.ts';
 import {
   Browser,
@@ -75,11 +77,19 @@ describe('test/security/stolen-database.test.ts', () => {
     documentName: `Паспорт-${marker('documentName')}`,
     documentDescription: marker('documentDescription'),
     documentBytes: marker('documentBytes'),
+    // Giving: the donor (their vault), the public message (also the editors' vault), what the bank
+    // says of a payer and the treasurer's note on a line (the import's vault).
+    donorName: `Даритель-${marker('donorName').slice(-8)}`,
+    donorEmail: `${marker('donorEmail').toLowerCase()}@example.org`,
+    donorMessage: marker('donorMessage'),
+    payerName: marker('payerName'),
+    transferText: marker('transferText'),
+    lineNote: marker('lineNote'),
   };
   type Field = keyof typeof words;
 
   /** Who reads each marker back, and where: each part of a case only by the role that holds it. */
-  const READ_BACK: { who: string; page: 'case' | 'direct' | 'document' | 'directory'; fields: Field[] }[] = [
+  const READ_BACK: { who: string; page: 'case' | 'direct' | 'document' | 'directory' | 'gift' | 'giftMessages' | 'statements'; fields: Field[] }[] = [
     {
       who: 'coordinator',
       page: 'case',
@@ -109,6 +119,9 @@ describe('test/security/stolen-database.test.ts', () => {
     { who: 'lawyer', page: 'case', fields: ['legalNote', 'deadlineDetail'] },
     { who: 'housing coordinator', page: 'case', fields: ['housingNote'] },
     { who: 'coordinator', page: 'direct', fields: ['directName', 'directWhereNow', 'directContacts', 'directStory', 'directReferredBy'] },
+    { who: 'treasurer', page: 'gift', fields: ['donorName', 'donorEmail', 'donorMessage'] },
+    { who: 'editor', page: 'giftMessages', fields: ['donorMessage'] },
+    { who: 'treasurer', page: 'statements', fields: ['payerName', 'transferText', 'lineNote'] },
   ];
   /**
    * A psychological session holds no free text (date, length, form): what would leak is the value
@@ -135,6 +148,8 @@ describe('test/security/stolen-database.test.ts', () => {
   let casePath = '';
   let directPath = '';
   let documentPath = '';
+  let giftPath = '';
+  let giftCode = '';
   const readers = new Map<string, Browser>();
   const logged: string[] = [];
 
@@ -146,7 +161,7 @@ describe('test/security/stolen-database.test.ts', () => {
     } else {
       db = await openTestDb();
     }
-    t = await startTestApp({}, { db });
+    t = await startTestApp(BANK, { db });
 
     const originals = { log: console.log, warn: console.warn, error: console.error };
     for (const level of ['log', 'warn', 'error'] as const) console[level] = (...args: unknown[]) => void logged.push(args.map(String).join(' '));
@@ -270,11 +285,36 @@ describe('test/security/stolen-database.test.ts', () => {
       assert.equal(direct.status, 303, 'the referral case is opened');
       directPath = direct.location!.split('?')[0]!;
 
+      // A gift by transfer with everything a donor may tell, and the statement that pays it.
+      const treasurer = await createStaff(db, { login: 'stolen-treasurer', roles: ['treasurer'] });
+      const editor = await createStaff(db, { login: 'stolen-editor', roles: ['editor'] });
+      const donated = await give(new Browser(t, { address: PERSON_ADDRESS }), 'ru', {
+        preset: '2500',
+        purpose: 'shelter',
+        display: 'public',
+        name: words.donorName,
+        email: words.donorEmail,
+        receipt: 'yes',
+        message: words.donorMessage,
+      });
+      const pledge = pledgeOf(donated.page.html);
+      giftCode = pledge.code;
+      const [giftRow] = await db.query<{ id: string }>('select id from gifts where rf_reference = $1', [pledge.rf]);
+      giftPath = `/staff/funding/gifts/${giftRow!.id}`;
+      const books = await loggedIn(t, treasurer);
+      readers.set('treasurer', books);
+      readers.set('editor', await loggedIn(t, editor));
+      const statement = statementXml({ run: 'STOLEN', rfExact: pledge.rf, rfWrong: pledge.rf, rfText: formatRfReference(pledge.rf), text: words.transferText, payers: { exact: words.payerName } });
+      assert.equal((await uploadStatement(books, statement)).status, 303, 'the statement is imported');
+      const [waiting] = await db.query<{ id: string }>("select id from bank_statement_lines where reason = 'no_reference'");
+      assert.equal((await books.staffPost(`/staff/funding/lines/${waiting!.id}/dismiss`, { reason: 'other', note: words.lineNote })).status, 303, 'a line is dismissed with a note');
+
       for (const [field, value] of Object.entries(words)) needles.push(textNeedle(field, value));
+      needles.push(textNeedle('gift code', giftCode));
       needles.push(textNeedle('psych session', JSON.stringify(SESSION)), textNeedle('psych session length', `"minutes":${SESSION.minutes}`));
       needles.push(textNeedle('receipt', receipt), textNeedle('receipt digits', receipt.replace(/-/g, '')));
       needles.push(textNeedle('address of the person', PERSON_ADDRESS));
-      for (const user of [instance.admin, caseworker, ...specialistUsers]) {
+      for (const user of [instance.admin, caseworker, ...specialistUsers, treasurer, editor]) {
         needles.push(textNeedle(`password of ${user.login}`, user.password), textNeedle(`TOTP secret of ${user.login}`, user.totpSecret));
       }
       for (const [who, browser] of readers) {
@@ -365,7 +405,9 @@ describe('test/security/stolen-database.test.ts', () => {
     test('the team members who hold the keys read every marker back (so the markers were stored)', async () => {
       const readBack = new Set<Field>();
       for (const { who, page, fields } of READ_BACK) {
-        const shown = await readers.get(who)!.get({ case: casePath, direct: directPath, document: documentPath, directory: '/staff/directory' }[page]);
+        const shown = await readers.get(who)!.get(
+          { case: casePath, direct: directPath, document: documentPath, directory: '/staff/directory', gift: giftPath, giftMessages: '/staff/gift-messages', statements: '/staff/funding/statements' }[page],
+        );
         assert.equal(shown.status, 200, `the ${who}'s ${page} page`);
         for (const field of fields) {
           assertShows(shown, words[field], `the ${who}'s ${page} page (${field})`);
@@ -387,6 +429,7 @@ describe('test/security/stolen-database.test.ts', () => {
       const { tables, hits, canariesFound } = await scanTables();
       const covered = ['audit_events', 'case_notes', 'cases', 'case_members', 'case_needs', 'help_requests', 'messages', 'sessions', 'users', 'vaults', 'vault_keys', 'instance', 'shown_recovery_shares'];
       covered.push('case_tracks', 'case_clothing_items', 'case_psych_sessions', 'case_deadlines', 'case_tasks', 'case_documents', 'files', 'file_chunks');
+      covered.push('gifts', 'gift_messages', 'gift_submissions', 'bank_statement_lines', 'ledger_transactions');
       for (const table of covered) assert.ok(tables.includes(table), `the scan covers ${table}`);
       assert.ok(needles.length >= 60, `only ${needles.length} needles`);
       const notes = await db.query<{ part: string }>('select distinct part from case_notes order by part');
@@ -405,6 +448,11 @@ describe('test/security/stolen-database.test.ts', () => {
         assert.equal(await countRowsOf(table), 1, `${what} was planted`);
       }
       assert.equal(await countRowsOf('file_chunks'), 2, "the document's two chunks were planted");
+      assert.equal(await countRowsOf("gifts where donor is not null and state = 'received'"), 1, 'a donor was planted, and the gift booked');
+      assert.equal(await countRowsOf("gift_messages where content is not null and state = 'waiting'"), 1, 'a public message waits, sealed');
+      assert.equal(await countRowsOf('bank_statement_lines where details is not null'), 5, "what the bank says of each line's payer");
+      assert.equal(await countRowsOf('bank_statement_lines where note is not null'), 1, "the treasurer's note");
+      assert.equal(await countRowsOf('gift_submissions'), 1, 'the repeated-post guard holds the gift code, sealed');
       assert.deepEqual([...canariesFound].sort(), ['canary bytes', 'canary text'], 'the scan finds plaintext when there is some');
       assert.deepEqual(hits, []);
     });

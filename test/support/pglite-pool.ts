@@ -2,7 +2,7 @@ import type { PGlite } from '@electric-sql/pglite';
 
 /**
  * Embedded test databases that were closed, emptied and kept for the next test db of this
- * process. Emptying truncates every table but the migrations' record and resets the session
+ * process. Emptying truncates every table but those in KEPT and resets the session
  * (DISCARD ALL: settings, temporary tables, prepared statements, advisory locks), which is all a
  * fresh copy of the template holds. A database whose schema a test changed (a probe table, a
  * dropped trigger) is not emptied but closed: the schema is compared with the template's.
@@ -14,7 +14,7 @@ const IDLE_MS = 1_000;
 
 // Everything a test could change in the schema: relations and their columns, triggers (and
 // whether they are enabled), functions and constraints outside the system schemas, and the
-// migrations' record (the one table that is not emptied).
+// tables that are not emptied (KEPT).
 const SCHEMA_FINGERPRINT = `
   select md5(coalesce(string_agg(item, ',' order by item), '')) as fingerprint from (
     select n.nspname || '.' || c.relname || ':' || c.relkind::text || ':' || coalesce(a.attname, '') || ':' || coalesce(a.atttypid::text, '') || ':' || coalesce(a.attnotnull::text, '')
@@ -35,7 +35,16 @@ const SCHEMA_FINGERPRINT = `
     select 'role:' || rolname from pg_roles
     union all
     select 'migration:' || name from public.schema_migrations
+    union all
+    select 'seeded:' || name || ':' || kind || ':' || coalesce(purpose, '') from public.ledger_accounts
   ) items(item)`;
+
+/**
+ * Tables emptying leaves as they are: the migrations' record, and the rows migrations seed (the
+ * ledger's chart of accounts), which the fingerprint covers, so a test that changed them gets a
+ * database of its own.
+ */
+const KEPT = ['schema_migrations', 'ledger_accounts'];
 
 type Idle = { client: PGlite; timer: NodeJS.Timeout };
 
@@ -74,7 +83,7 @@ export class PglitePool {
       await client.exec('rollback').catch(() => undefined);
       if ((await fingerprintOf(client)) !== this.fingerprint) return false;
       const tables = await client.query<{ name: string }>(
-        "select format('%I.%I', schemaname, tablename) as name from pg_tables where schemaname = 'public' and tablename <> 'schema_migrations'",
+        `select format('%I.%I', schemaname, tablename) as name from pg_tables where schemaname = 'public' and tablename not in (${KEPT.map((name) => `'${name}'`).join(', ')})`,
       );
       if (tables.rows.length > 0) await client.exec(`truncate ${tables.rows.map((row) => row.name).join(', ')} restart identity cascade`);
       await client.exec('discard all');

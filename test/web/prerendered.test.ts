@@ -19,7 +19,7 @@ describe('test/web/prerendered.test.ts', () => {
    * headers, and nothing of one visitor may reach the next.
    */
   let t: TestApp;
-  const PAGES = ['/:lang/', '/:lang/help', '/:lang/help/status'] as const;
+  const PAGES = ['/:lang/', '/:lang/help', '/:lang/help/status', '/:lang/give/gift'] as const;
   const dynamicPath = (path: string) => path.replace('/:lang/', '/:lang/dynamic/');
   const address = (path: string, lang: Lang) => path.replace(':lang', lang);
 
@@ -30,8 +30,12 @@ describe('test/web/prerendered.test.ts', () => {
   before(async () => {
     t = await startTestApp();
     // Beside the real routes, the same renderers served the ordinary way: rendered on every request.
-    for (const { path, render } of prerenderedPagesOf(t.app)) {
-      route(t.app, 'GET', dynamicPath(path), PUBLIC, (c) => renderPage(c, render({ lang: c.get('lang'), t: c.get('t'), config: c.get('deps').config })));
+    // A page kept while its source's version holds (the campaign home) loads what it shows first.
+    for (const { path, render, source } of prerenderedPagesOf(t.app)) {
+      route(t.app, 'GET', dynamicPath(path), PUBLIC, async (c) => {
+        const data = await source?.load(c.get('deps').db, new Date());
+        return renderPage(c, render({ lang: c.get('lang'), t: c.get('t'), config: c.get('deps').config, data }));
+      });
     }
     prerenderedRoute(t.app, '/:lang/test-story', (page) => {
       storyRenders.push(page);
@@ -65,7 +69,7 @@ describe('test/web/prerendered.test.ts', () => {
   }
 
   describe('pre-rendered public pages', () => {
-    test('home, help form and status form are pre-rendered, declared public in the route registry', () => {
+    test('home, help form, status form and gift-code form are pre-rendered, declared public in the route registry', () => {
       assert.deepEqual(
         prerenderedPagesOf(t.app).map(({ path }) => path).filter((path) => !path.includes('test-story')),
         [...PAGES],

@@ -1,0 +1,185 @@
+/**
+ * Benchmark of gifts recorded from payment webhooks on a PostgreSQL server. Prints figures; asserts nothing.
+ *
+ *   npm run bench:webhooks   (= tsx bench/webhooks.ts; BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432)
+ *
+ * In a fresh database on the server (dropped at the end), Beside's app listens on loopback with the
+ * app's pg pool (10 connections, as openServer makes it) and the official SDKs point at the
+ * stand-ins of test/support (Mollie over https, Stripe over http). For each provider
+ * (BENCH_PROVIDERS, default "mollie,stripe"), ROUNDS rounds of:
+ *
+ * 1. 150 one-off gifts started through startOnlineGift (the Give page's operation: the gift row,
+ *    then the provider's checkout through its SDK), then paid at the stand-in;
+ * 2. 200 webhook deliveries fired at once over HTTP: each of the 150 payments once, and 50 of
+ *    them a second time (a provider retrying). Mollie: a form naming the payment, which Beside
+ *    fetches from the stand-in; Stripe: checkout.session.completed signed with the endpoint's
+ *    secret, after which Beside fetches the payment's fee.
+ *
+ * First SEQUENTIAL (20) deliveries one at a time, for what one costs when nothing queues.
+ * Figures: gifts recorded per second (booked gifts / the round's wall time), p50/p99 of a delivery
+ * (from sending it to its answer; target p99 ≤ 50 ms). Then a final check over the whole run:
+ * gifts lost (a paid payment with no ledger transaction), double-booked (more than one), balances
+ * against what was paid, and checkLedger's problems.
+ *
+ * Everything runs in this one process (the load, the app and the stand-ins share an event loop),
+ * so the latencies are an upper bound of what the app alone would show.
+ */
+import { loadavg } from 'node:os';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+
+const SERVER = (process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, '');
+const DB_NAME = `beside_bench_webhooks_${process.pid}`;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const PROVIDERS = (process.env.BENCH_PROVIDERS ?? 'mollie,stripe').split(',').map((p) => p.trim()) as ('mollie' | 'stripe')[];
+const DISTINCT = 150;
+const REPEATED = 50;
+const TARGET_P99_MS = 50;
+const SEQUENTIAL = 20;
+
+const serverUrl = (database: string) => {
+  const url = new URL(SERVER);
+  url.pathname = `/${database}`;
+  return url.toString();
+};
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl('postgres') });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+const load = () => `load ${loadavg().map((n) => n.toFixed(2)).join(' ')}`;
+
+async function main(): Promise<void> {
+  await admin(`create database ${DB_NAME}`);
+  try {
+    for (const provider of PROVIDERS) await run(provider);
+  } finally {
+    await admin(`drop database if exists ${DB_NAME} with (force)`);
+  }
+}
+
+async function run(provider: 'mollie' | 'stripe'): Promise<void> {
+  const { serve } = await import('@hono/node-server');
+  const { openServer } = await import('../src/db/client.ts');
+  const { migrate } = await import('../src/db/migrate.ts');
+  const { useInstanceSecret, hasInstanceSecret } = await import('../src/crypto/instance-secret.ts');
+  const { loadConfig } = await import('../src/config.ts');
+  const { createApp } = await import('../src/web/app.tsx');
+  const { RateLimiter } = await import('../src/web/rate-limit.ts');
+  const { startOnlineGift } = await import('../src/funding/start-online-gift.ts');
+  const { accountBalances, checkLedger } = await import('../src/funding/ledger.ts');
+  const { MollieStandin, acceptStandinCertificate } = await import('../test/support/mollie-standin.ts');
+  const { StripeStandin } = await import('../test/support/stripe-standin.ts');
+  if (!hasInstanceSecret()) useInstanceSecret(crypto.getRandomValues(new Uint8Array(32)));
+
+  const restoreTls = acceptStandinCertificate();
+  const mollie = await MollieStandin.start();
+  const stripe = await StripeStandin.start();
+  const db = await openServer(serverUrl(DB_NAME));
+  await migrate(db);
+  // Each provider's run starts from empty books.
+  await db.query('truncate ledger_entries, ledger_transactions, ledger_balances, ledger_monthly, ledger_kind_counts, gift_reversals, gifts, monthly_gifts, audit_events cascade');
+  const env = provider === 'mollie' ? mollie.env() : stripe.env();
+  const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: 'http://beside.bench', ...env });
+  const app = createApp({ config, db, limits: new RateLimiter() });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const listening = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(listening));
+  });
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  try {
+    console.log(`\n${provider}: ${load()}`);
+    const paid = new Map<string, bigint>();
+    const all: number[] = [];
+    type Paid = { ref: string; cents: bigint; deliver: () => Promise<Response> };
+    const startPaid = async (count: number, seed: number): Promise<Paid[]> => {
+      const payments: Paid[] = [];
+      for (let i = 0; i < count; i++) {
+        const cents = BigInt(500 + ((seed + i) % 97) * 100);
+        const started = await startOnlineGift(db, config, { key: 'x'.repeat(32), amountCents: cents, purpose: 'general', display: 'private', name: null, email: null, receipt: false, message: null }, 'once', 'en');
+        if (!started.ok) throw new Error('the stand-in refused a checkout');
+        if (provider === 'mollie') {
+          const payment = [...mollie.payments.values()].at(-1)!;
+          mollie.pay(payment.id);
+          const body = MollieStandin.webhookBody(payment.id);
+          payments.push({ ref: `mollie:${payment.id}`, cents, deliver: () => fetch(`${base}/api/mollie/webhook`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body }) });
+        } else {
+          const session = [...stripe.sessions.keys()].at(-1)!;
+          const [event] = stripe.complete(session);
+          const { body, signature } = stripe.signed(event!);
+          payments.push({ ref: `stripe:${session}`, cents, deliver: () => fetch(`${base}/api/stripe/webhook`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature }, body }) });
+        }
+      }
+      for (const payment of payments) paid.set(payment.ref, payment.cents);
+      return payments;
+    };
+
+    // One at a time: what a delivery costs when nothing queues before it.
+    const alone: number[] = [];
+    for (const { deliver } of await startPaid(SEQUENTIAL, 0)) {
+      const sent = performance.now();
+      await (await deliver()).arrayBuffer();
+      alone.push(performance.now() - sent);
+    }
+    alone.sort((a, b) => a - b);
+    console.log(`   one at a time (${SEQUENTIAL}): p50 ${quantile(alone, 0.5).toFixed(1)} ms, p99 ${quantile(alone, 0.99).toFixed(1)} ms   ${load()}`);
+
+    for (let round = 1; round <= ROUNDS; round++) {
+      const payments = await startPaid(DISTINCT, round * DISTINCT);
+      if (round === 1) {
+        console.log(`   ${ROUNDS} rounds of ${DISTINCT + REPEATED} concurrent deliveries (${DISTINCT} gifts, ${REPEATED} delivered twice):`);
+        console.log(`${'round'.padStart(6)} ${'gifts/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)}  answers`);
+      }
+      const deliveries = [...payments, ...payments.filter((_, i) => i % 3 === 0).slice(0, REPEATED)];
+      const times: number[] = [];
+      const statuses = new Map<number, number>();
+      const t0 = performance.now();
+      await Promise.all(
+        deliveries.map(async ({ deliver }) => {
+          const sent = performance.now();
+          const answer = await deliver();
+          await answer.arrayBuffer();
+          times.push(performance.now() - sent);
+          statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+        }),
+      );
+      const wall = (performance.now() - t0) / 1000;
+      times.sort((a, b) => a - b);
+      all.push(...times);
+      console.log(
+        `${String(round).padStart(6)} ${(DISTINCT / wall).toFixed(0).padStart(9)} ${quantile(times, 0.5).toFixed(1).padStart(8)} ${quantile(times, 0.99).toFixed(1).padStart(8)} ${times.at(-1)!.toFixed(1).padStart(8)}  ${[...statuses].map(([s, n]) => `${n}×${s}`).join(' ')}   ${load()}`,
+      );
+    }
+    all.sort((a, b) => a - b);
+    const p99 = quantile(all, 0.99);
+    console.log(`   all ${''.padStart(9)} ${quantile(all, 0.5).toFixed(1).padStart(8)} ${p99.toFixed(1).padStart(8)}            target p99 ≤ ${TARGET_P99_MS} ms: ${p99 <= TARGET_P99_MS ? 'met' : 'NOT met'}`);
+
+    // The final check: every paid payment booked exactly once, the balances what was paid.
+    const counts = new Map((await db.query<{ source_ref: string; n: bigint }>("select source_ref, count(*)::int8 as n from ledger_transactions where kind = 'gift' group by source_ref")).map((r) => [r.source_ref, r.n]));
+    const lost = [...paid.keys()].filter((ref) => !counts.has(ref)).length;
+    const doubled = [...counts.values()].filter((n) => n > 1n).length;
+    const expected = [...paid.values()].reduce((sum, cents) => sum + cents, 0n);
+    const balances = await accountBalances(db);
+    const raised = -(balances.get('income:gifts:general') ?? 0n);
+    const verdict = await checkLedger(db);
+    console.log(`   final check: ${paid.size} gifts paid, ${lost} lost, ${doubled} double-booked; raised ${raised} cents of ${expected} (${raised === expected ? 'exact' : 'WRONG'}); checkLedger: ${verdict.problems.length} problem(s)`);
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await db.close();
+    await mollie.close();
+    await stripe.close();
+    restoreTls();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
