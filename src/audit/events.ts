@@ -62,7 +62,20 @@ export type AuditEvent =
 export type DirectoryAuditEvent = { kind: 'directory.entry_saved'; entryId: string; change: 'added' | 'changed' | 'retired' } | { kind: 'case.referred'; caseId: string; entryId: string; referralId: string; change: 'referred' | 'ended' };
 
 /** The ledger (funding/ledger-post.ts): which transaction, its place in the chain and its kind; no amounts, no donors. */
-export type LedgerAuditEvent = { kind: 'ledger.posted'; transactionId: string; seq: string; transactionKind: string };
+export type LedgerAuditEvent =
+  | { kind: 'ledger.posted'; transactionId: string; seq: string; transactionKind: string }
+  // The accountant's exports and "Check the books" (funding/export-books.ts, check-books.ts): a format, a range, a count.
+  | { kind: 'ledger.exported'; format: 'csv' | 'journal'; from: string | null; to: string | null }
+  | { kind: 'ledger.checked'; problems: number }
+  // Expenses (funding/submit-expense.ts, decide-expense.ts, pay-expense.ts): ids, codes and seqs; never the description.
+  | { kind: 'expense.submitted'; expenseId: string }
+  | { kind: 'expense.approved'; expenseId: string }
+  | { kind: 'expense.rejected'; expenseId: string }
+  | { kind: 'expense.paid'; expenseId: string; seq: string }
+  | { kind: 'expense.overspent'; expenseId: string; purpose: string; seq: string }
+  | { kind: 'expense.reversed'; expenseId: string; seq: string }
+  | { kind: 'expense.receipt_added'; expenseId: string }
+  | { kind: 'expense.receipt_downloaded'; expenseId: string };
 
 /** The campaign editors keep (funding/save-*.ts): what was changed, by ids and codes; never its text. */
 export type CampaignAuditEvent =
@@ -166,7 +179,8 @@ const KINDS: Record<AuditKind, true> = {
   'case.break_glass_lapsed': true, 'case.coercion_cleared': true,
   'case.forget_asked': true, 'case.forget_withdrawn': true, 'case.erased': true, 'request.expired': true,
   'case.task_reminders_set': true,
-  'ledger.posted': true,
+  'ledger.posted': true, 'ledger.exported': true, 'ledger.checked': true,
+  'expense.submitted': true, 'expense.approved': true, 'expense.rejected': true, 'expense.paid': true, 'expense.overspent': true, 'expense.reversed': true, 'expense.receipt_added': true, 'expense.receipt_downloaded': true,
   'campaign.edited': true, 'campaign.supporter_saved': true, 'campaign.update_saved': true,
   'gift.pledged': true, 'gift.received': true, 'gift.message_decided': true, 'statement.imported': true, 'statement.line_booked': true, 'statement.line_dismissed': true,
   'gift.payment_mismatch': true, 'gift.payment_failed': true, 'gift.reversal_booked': true, 'gift.reversal_undone': true, 'monthly.subscribed': true, 'monthly.cancelled': true,

@@ -53,6 +53,7 @@ function subjectOf(event: AuditEvent): string | null {
   if ('lineId' in event) return event.lineId;
   if ('supporterId' in event) return event.supporterId;
   if ('updateId' in event) return event.updateId;
+  if ('expenseId' in event) return event.expenseId;
   return null;
 }
 

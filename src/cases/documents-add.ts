@@ -64,10 +64,10 @@ async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   yield bytes;
 }
 
-type Checked = { refused: Refusal } | { name: string; type: MediaType; bytes: AsyncIterable<Uint8Array>; buffered: boolean };
+export type Checked = { refused: Refusal } | { name: string; type: MediaType; bytes: AsyncIterable<Uint8Array>; buffered: boolean };
 
-/** The rules on what is stored, by content: refused early, before anything is kept, where the content allows. */
-async function checkContent(file: IncomingFile, original: boolean): Promise<Checked> {
+/** The rules on what is stored, by content: refused early, before anything is kept, where the content allows (also for expense receipts). */
+export async function checkContent(file: IncomingFile, original: boolean): Promise<Checked> {
   const name = checkFileName(file.name);
   if (!name) return { refused: 'name' };
   const iterator = file.bytes[Symbol.asyncIterator]();

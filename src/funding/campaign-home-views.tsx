@@ -3,6 +3,7 @@ import type { Lang } from '../i18n/lang.ts';
 import { paragraphsOf } from './campaign-content.ts';
 import type { CampaignHome } from './campaign-home.ts';
 import { formatEuros } from './money.ts';
+import { PublicBlock, PublicText } from '../web/public-text.tsx';
 
 /**
  * The campaign on the home page, below the way to ask for help: a person in danger never has to
@@ -34,7 +35,9 @@ export function CampaignSection({ t, lang, campaign }: { t: Translate; lang: Lan
           {t('campaign.give')}
         </a>
       </p>
-      <p>{t('campaign.ledger')}</p>
+      <p>
+        {t('campaign.ledger')} <a href={`/${lang}/transparency`}>{t('campaign.seeWhere')}</a>
+      </p>
       <h3>{t('campaign.buys')}</h3>
       <ul class="purposes">
         {campaign.purposes.map((item) => (
@@ -66,6 +69,25 @@ export function CampaignSection({ t, lang, campaign }: { t: Translate; lang: Lan
                     <Paragraphs text={supporter.quote[lang]} />
                   </blockquote>
                 )}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {campaign.giftMessages.length > 0 && (
+        <>
+          <h3>{t('campaign.messages')}</h3>
+          <ul class="gift-messages">
+            {campaign.giftMessages.map((said) => (
+              <li class="card">
+                {/* A donor's words, isolated and with direction controls shown, as the editor approved them. */}
+                <blockquote>
+                  <PublicBlock text={said.message} />
+                </blockquote>
+                {/* The month alone: a day could be matched with a bank statement. */}
+                <p class="meta">
+                  {said.name ? <PublicText text={said.name} /> : t('campaign.anonymous')} · <time datetime={said.publishedOn.slice(0, 7)}>{formatMonth(lang, said.publishedOn)}</time>
+                </p>
               </li>
             ))}
           </ul>
@@ -151,4 +173,13 @@ function formatDay(lang: Lang, date: string): string {
   let format = dayFormats.get(lang);
   if (!format) dayFormats.set(lang, (format = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' })));
   return format.format(new Date(`${date}T00:00:00Z`));
+}
+
+const monthFormats = new Map<Lang, Intl.DateTimeFormat>();
+
+/** A month in the reader's words, read in UTC like a day. */
+function formatMonth(lang: Lang, date: string): string {
+  let format = monthFormats.get(lang);
+  if (!format) monthFormats.set(lang, (format = new Intl.DateTimeFormat(lang, { month: 'long', year: 'numeric', timeZone: 'UTC' })));
+  return format.format(new Date(`${date.slice(0, 7)}-01T00:00:00Z`));
 }

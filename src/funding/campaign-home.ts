@@ -4,9 +4,12 @@ import type { PageSource } from '../web/prerendered.ts';
 import { accountBalances, kindCounts } from './ledger.ts';
 import { PURPOSES, giftAccount, type Purpose } from './purposes.ts';
 import { readCampaign, type CampaignContent } from './read-campaign.ts';
+import { recentGiftMessages, type PublishedGiftMessage } from './gift-messages.ts';
 
 /** How many published updates the home page shows, newest first. */
 export const UPDATES_SHOWN = 10;
+/** How many approved gift messages the home page shows, newest first. */
+export const GIFT_MESSAGES_SHOWN = 6;
 
 /** What the campaign home shows: the editors' content, and the figures the ledger keeps. */
 export type CampaignHome = Omit<CampaignContent, 'purposes'> & {
@@ -15,25 +18,29 @@ export type CampaignHome = Omit<CampaignContent, 'purposes'> & {
   raisedCents: bigint;
   gifts: number;
   purposes: (CampaignContent['purposes'][number] & { raisedCents: bigint })[];
+  giftMessages: PublishedGiftMessage[];
 };
 
 /**
  * The home page's version, in one query on two primary keys: the ledger's head (its seq is given
  * under the chain's lock in commit order, so a higher head means every lower one has committed:
- * see src/funding/ledger-post.ts) and the version every campaign edit bumps in its own
- * transaction; with today's date, as days left change with it.
+ * see src/funding/ledger-post.ts), the version every campaign edit bumps in its own
+ * transaction, and the newest approved gift message (approving one inserts it: an identity key);
+ * with today's date, as days left change with it. The transparency page is kept under the same
+ * version (src/funding/transparency.ts).
  */
-async function campaignVersion(db: Db, now: Date): Promise<string> {
-  const [row] = await db.query<{ ledger: bigint | null; content: bigint | null }>(
+export async function campaignVersion(db: Db, now: Date): Promise<string> {
+  const [row] = await db.query<{ ledger: bigint | null; content: bigint | null; messages: bigint | null }>(
     `select (select seq from ledger_transactions order by seq desc limit 1) as ledger,
-            (select content_version from campaign) as content`,
+            (select content_version from campaign) as content,
+            (select seq from published_gift_messages order by seq desc limit 1) as messages`,
   );
-  return `${row?.ledger ?? 0n}.${row?.content ?? 0n}.${dayOf(now)}`;
+  return `${row?.ledger ?? 0n}.${row?.content ?? 0n}.${row?.messages ?? 0n}.${dayOf(now)}`;
 }
 
 /** Today in the association's zone, worked out once a minute: formatting a date in a zone is slow, and the version is asked all the time. */
 let lastDay = { minute: NaN, day: '' };
-function dayOf(now: Date): string {
+export function dayOf(now: Date): string {
   const minute = Math.floor(now.getTime() / 60_000);
   if (minute !== lastDay.minute) lastDay = { minute, day: todayIn(now) };
   return lastDay.day;
@@ -58,6 +65,7 @@ async function loadCampaignHome(db: Db, now: Date): Promise<CampaignHome> {
     raisedCents: PURPOSES.reduce((sum, purpose) => sum + raised(purpose), 0n),
     gifts: Number(gifts > 0n ? gifts : 0n),
     purposes: content.purposes.map((item) => ({ ...item, raisedCents: raised(item.purpose) })),
+    giftMessages: await recentGiftMessages(db, GIFT_MESSAGES_SHOWN),
   };
 }
 

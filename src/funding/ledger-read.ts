@@ -66,18 +66,28 @@ export type ExportTransaction = {
 
 /**
  * Transactions in seq order after fromSeq, at most limit of them: page on with the last one's seq
- * (keyset), so an export of the whole books holds one page in memory at a time.
+ * (keyset), so an export of the whole books holds one page in memory at a time. With a date range
+ * (YYYY-MM-DD, both included), only the transactions that occurred within it.
  */
-export async function listTransactions(db: Queryable, page: { fromSeq?: bigint; limit: number }): Promise<ExportTransaction[]> {
+export async function listTransactions(
+  db: Queryable,
+  page: { fromSeq?: bigint; limit: number; occurredFrom?: string; occurredTo?: string },
+): Promise<ExportTransaction[]> {
   const limit = Math.max(1, Math.min(Math.trunc(page.limit), 10_000));
+  const range = [page.occurredFrom ?? null, page.occurredTo ?? null];
   const transactions = await db.query<{ seq: bigint; occurred_on: string; kind: TxKind; description: string; reverses: bigint | null }>(
-    'select seq, occurred_on, kind, description, reverses from ledger_transactions where seq > $1 order by seq limit $2',
-    [page.fromSeq ?? 0n, limit],
+    `select seq, occurred_on, kind, description, reverses from ledger_transactions
+      where seq > $1 and ($3::date is null or occurred_on >= $3::date) and ($4::date is null or occurred_on <= $4::date)
+      order by seq limit $2`,
+    [page.fromSeq ?? 0n, limit, ...range],
   );
   if (transactions.length === 0) return [];
+  // Only the listed transactions' entries: with a date range, others lie between them.
   const entries = await db.query<{ transaction_seq: bigint; account: string; amount_cents: bigint }>(
-    'select transaction_seq, account, amount_cents from ledger_entries where transaction_seq between $1 and $2 order by transaction_seq, line',
-    [transactions[0]!.seq, transactions.at(-1)!.seq],
+    `select e.transaction_seq, e.account, e.amount_cents from ledger_entries e join ledger_transactions t on t.seq = e.transaction_seq
+      where e.transaction_seq between $1 and $2 and ($3::date is null or t.occurred_on >= $3::date) and ($4::date is null or t.occurred_on <= $4::date)
+      order by e.transaction_seq, e.line`,
+    [transactions[0]!.seq, transactions.at(-1)!.seq, ...range],
   );
   const bySeq = new Map<bigint, LedgerEntry[]>();
   for (const row of entries) {
@@ -92,5 +102,31 @@ export async function listTransactions(db: Queryable, page: { fromSeq?: bigint; 
     description: row.description,
     reverses: row.reverses,
     entries: bySeq.get(row.seq) ?? [],
+  }));
+}
+
+/**
+ * The newest transactions of one kind that stand (none reversed), with their entries, newest
+ * first: the public list of recent expenses. Read once per kept page, never per view.
+ */
+export async function recentTransactions(db: Queryable, kind: TxKind, limit: number): Promise<ExportTransaction[]> {
+  const rows = await db.query<{ seq: bigint; occurred_on: string; kind: TxKind; description: string; reverses: bigint | null }>(
+    `select t.seq, t.occurred_on, t.kind, t.description, t.reverses from ledger_transactions t
+      where t.kind = $1 and not exists (select 1 from ledger_transactions r where r.reverses = t.seq)
+      order by t.seq desc limit $2`,
+    [kind, Math.max(1, Math.min(Math.trunc(limit), 1000))],
+  );
+  if (rows.length === 0) return [];
+  const entries = await db.query<{ transaction_seq: bigint; account: string; amount_cents: bigint }>(
+    'select transaction_seq, account, amount_cents from ledger_entries where transaction_seq = any($1::int8[]) order by transaction_seq, line',
+    [rows.map((row) => row.seq)],
+  );
+  return rows.map((row) => ({
+    seq: row.seq,
+    occurredOn: row.occurred_on,
+    kind: row.kind,
+    description: row.description,
+    reverses: row.reverses,
+    entries: entries.filter((entry) => entry.transaction_seq === row.seq).map((entry) => ({ account: entry.account, amountCents: entry.amount_cents })),
   }));
 }

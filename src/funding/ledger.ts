@@ -10,6 +10,7 @@ export {
   kindCounts,
   listTransactions,
   monthlyMovements,
+  recentTransactions,
   type ExportTransaction,
   type MonthlyMovement,
 } from './ledger-read.ts';

@@ -14,6 +14,7 @@ import { listPledges, PLEDGE_LISTS, readGiftAsTreasurer } from './read-pledges.t
 import { GiftPage, PledgesPage } from './treasury-views.tsx';
 import { StatementsPage, type UploadOutcome } from './statement-views.tsx';
 import { registerGiftMessages } from './gift-message-routes.tsx';
+import { registerBooks } from './books-routes.tsx';
 
 /** Who keeps the books: the pledges, the donors, the bank statements. */
 const TREASURER = staff('treasurer');
@@ -127,4 +128,5 @@ export function registerTreasury(app: App): void {
   });
 
   registerGiftMessages(app);
+  registerBooks(app);
 }

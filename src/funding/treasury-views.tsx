@@ -22,6 +22,9 @@ export function PledgesPage({ t, lang, list, page, rows, more }: Props & { list:
       <p>
         <a href="/staff/funding/statements">{t('treasury.statementsLink')}</a>
       </p>
+      <p>
+        <a href="/staff/funding/books">{t('books.link')}</a>
+      </p>
       <nav aria-label={t('treasury.lists')}>
         <ul class="nav">
           {PLEDGE_LISTS.map((option) => (

@@ -20,16 +20,19 @@ import { campaignMessages } from '../funding/campaign-messages.ts';
 import { campaignEditorMessages } from '../funding/campaign-editor-messages.ts';
 import { giveMessages } from '../funding/give-messages.ts';
 import { treasuryMessages } from '../funding/treasury-messages.ts';
+import { booksMessages } from '../funding/books-messages.ts';
+import { expenseMessages } from '../funding/expense-messages.ts';
 import { paymentMessages } from '../funding/payment-messages.ts';
+import { transparencyMessages } from '../funding/transparency-messages.ts';
 import type { Lang } from './lang.ts';
 
 export * from './lang.ts';
 export { plural, formatDateTime, relativeTime } from './format.ts';
 
 const catalogues = {
-  en: { ...webMessages.en, ...helpMessages.en, ...triageMessages.en, ...authMessages.en, ...casesMessages.en, ...auditMessages.en, ...tracksMessages.en, ...documentsMessages.en, ...notifyMessages.en, ...queueMessages.en, ...duressMessages.en, ...safetyMessages.en, ...directoryMessages.en, ...timelineMessages.en, ...overviewMessages.en, ...taskRemindersMessages.en, ...forgetMessages.en, ...purposeMessages.en, ...campaignMessages.en, ...campaignEditorMessages.en, ...giveMessages.en, ...treasuryMessages.en, ...paymentMessages.en },
-  ru: { ...webMessages.ru, ...helpMessages.ru, ...triageMessages.ru, ...authMessages.ru, ...casesMessages.ru, ...auditMessages.ru, ...tracksMessages.ru, ...documentsMessages.ru, ...notifyMessages.ru, ...queueMessages.ru, ...duressMessages.ru, ...safetyMessages.ru, ...directoryMessages.ru, ...timelineMessages.ru, ...overviewMessages.ru, ...taskRemindersMessages.ru, ...forgetMessages.ru, ...purposeMessages.ru, ...campaignMessages.ru, ...campaignEditorMessages.ru, ...giveMessages.ru, ...treasuryMessages.ru, ...paymentMessages.ru },
-  nl: { ...webMessages.nl, ...helpMessages.nl, ...triageMessages.nl, ...authMessages.nl, ...casesMessages.nl, ...auditMessages.nl, ...tracksMessages.nl, ...documentsMessages.nl, ...notifyMessages.nl, ...queueMessages.nl, ...duressMessages.nl, ...safetyMessages.nl, ...directoryMessages.nl, ...timelineMessages.nl, ...overviewMessages.nl, ...taskRemindersMessages.nl, ...forgetMessages.nl, ...purposeMessages.nl, ...campaignMessages.nl, ...campaignEditorMessages.nl, ...giveMessages.nl, ...treasuryMessages.nl, ...paymentMessages.nl },
+  en: { ...webMessages.en, ...helpMessages.en, ...triageMessages.en, ...authMessages.en, ...casesMessages.en, ...auditMessages.en, ...tracksMessages.en, ...documentsMessages.en, ...notifyMessages.en, ...queueMessages.en, ...duressMessages.en, ...safetyMessages.en, ...directoryMessages.en, ...timelineMessages.en, ...overviewMessages.en, ...taskRemindersMessages.en, ...forgetMessages.en, ...purposeMessages.en, ...campaignMessages.en, ...campaignEditorMessages.en, ...giveMessages.en, ...treasuryMessages.en, ...booksMessages.en, ...expenseMessages.en, ...paymentMessages.en, ...transparencyMessages.en },
+  ru: { ...webMessages.ru, ...helpMessages.ru, ...triageMessages.ru, ...authMessages.ru, ...casesMessages.ru, ...auditMessages.ru, ...tracksMessages.ru, ...documentsMessages.ru, ...notifyMessages.ru, ...queueMessages.ru, ...duressMessages.ru, ...safetyMessages.ru, ...directoryMessages.ru, ...timelineMessages.ru, ...overviewMessages.ru, ...taskRemindersMessages.ru, ...forgetMessages.ru, ...purposeMessages.ru, ...campaignMessages.ru, ...campaignEditorMessages.ru, ...giveMessages.ru, ...treasuryMessages.ru, ...booksMessages.ru, ...expenseMessages.ru, ...paymentMessages.ru, ...transparencyMessages.ru },
+  nl: { ...webMessages.nl, ...helpMessages.nl, ...triageMessages.nl, ...authMessages.nl, ...casesMessages.nl, ...auditMessages.nl, ...tracksMessages.nl, ...documentsMessages.nl, ...notifyMessages.nl, ...queueMessages.nl, ...duressMessages.nl, ...safetyMessages.nl, ...directoryMessages.nl, ...timelineMessages.nl, ...overviewMessages.nl, ...taskRemindersMessages.nl, ...forgetMessages.nl, ...purposeMessages.nl, ...campaignMessages.nl, ...campaignEditorMessages.nl, ...giveMessages.nl, ...treasuryMessages.nl, ...booksMessages.nl, ...expenseMessages.nl, ...paymentMessages.nl, ...transparencyMessages.nl },
 };
 
 export type Catalogue = (typeof catalogues)['en'];

@@ -6,7 +6,7 @@ import { route, staff } from '../web/route.ts';
 import { staffPage } from '../web/layout.tsx';
 import { TRIAGE_ROLES } from '../auth/roles.ts';
 import { WAITING_BUCKETS } from '../help/overview-figures.ts';
-import { BarChart } from './bar-chart.tsx';
+import { BarChart } from '../web/bar-chart.tsx';
 import { readOverview } from './read-overview.ts';
 
 /** A duration in days, hours and minutes, each through the plural rules ("2 часа 5 минут"). */

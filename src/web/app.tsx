@@ -16,8 +16,10 @@ import { registerDirectory } from '../directory/routes.tsx';
 import { registerOverview } from '../overview/routes.tsx';
 import { registerGive } from '../funding/give-routes.tsx';
 import { registerTreasury } from '../funding/treasury-routes.tsx';
+import { registerExpenses } from '../funding/expense-routes.tsx';
 import { registerCampaign } from '../funding/campaign-routes.tsx';
 import { registerPayments } from '../funding/payment-routes.tsx';
+import { registerTransparency } from '../funding/transparency-routes.tsx';
 
 export function createApp(deps: Deps): App {
   const app: App = new Hono<AppEnv>();
@@ -46,8 +48,10 @@ export function createApp(deps: Deps): App {
   registerOverview(app);
   registerGive(app);
   registerTreasury(app);
+  registerExpenses(app);
   registerCampaign(app);
   registerPayments(app);
+  registerTransparency(app);
 
   app.notFound((c) => renderError(c, new AppError('not_found')));
   app.onError((error, c) => {

@@ -73,6 +73,9 @@ export function PublicLayout(props: PublicProps) {
         </header>
         <main id="main">{props.children}</main>
         <footer class="foot">
+          <p>
+            <a href={`/${lang}/transparency`}>{t('transparency.nav')}</a>
+          </p>
           <nav aria-label={t('web.language')}>
             <ul class="langs">
               {LANGUAGES.map((other) => (
@@ -126,6 +129,7 @@ export function StaffLayout(props: StaffProps) {
                 {triage && <li><a href="/staff/overview">{t('overview.title')}</a></li>}
                 {staff.roles.some((role) => DIRECTORY_ROLES.includes(role)) && <li><a href="/staff/directory">{t('directory.title')}</a></li>}
                 {staff.roles.includes('treasurer') && <li><a href="/staff/funding">{t('treasury.nav')}</a></li>}
+                <li><a href="/staff/expenses">{t('expenses.nav')}</a></li>
                 {staff.roles.includes('editor') && <li><a href="/staff/gift-messages">{t('giftMessages.nav')}</a></li>}
                 {staff.roles.some((role) => CAMPAIGN_EDITORS.includes(role)) && <li><a href="/staff/campaign">{t('campaign.staff.title')}</a></li>}
                 <li><a href="/staff/my-work">{t('mywork.title')}</a></li>

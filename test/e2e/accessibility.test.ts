@@ -22,6 +22,8 @@ import { issueSetupToken } from '../../src/auth/initialise.ts';
 import { insertUser } from '../../src/auth/users.ts';
 import { currentTotp } from '../../src/auth/totp.ts';
 import { LANGUAGES, type Lang } from '../../src/i18n/index.ts';
+import { createStaff } from '../support/app.ts';
+import { BANK } from '../funding/give-support.ts';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -203,7 +205,7 @@ describe('accessibility of every page (axe-core, WCAG 2.1 A and AA, 360 and 1280
   }
 
   before(async () => {
-    rig = await startBrowserRig('beside-a11y-', (address) => ({ QUICK_EXIT_URL: `${address}/ru/` }));
+    rig = await startBrowserRig('beside-a11y-', (address) => ({ QUICK_EXIT_URL: `${address}/ru/`, ...BANK }));
     ({ base, server, browser } = rig);
   });
 
@@ -502,6 +504,40 @@ describe('accessibility of every page (axe-core, WCAG 2.1 A and AA, 360 and 1280
       await check(staffPage, `dark ${path}`);
     }
     await staffPage.emulateMedia({ colorScheme: 'light' });
+    assertNoProblems();
+  });
+
+  it('giving and transparency (public), the treasury and the campaign editor (staff)', async () => {
+    const context = await newContext({ locale: 'nl' });
+    const page = await context.newPage();
+    await page.goto(`${base}/nl/give`);
+    await check(page, 'nl give');
+    await page.check('#preset-2500');
+    await page.click('form[action="/nl/give"] button[type="submit"]');
+    await page.locator('[data-rf]').waitFor();
+    await check(page, 'nl pledge');
+    await page.goto(`${base}/nl/transparency`);
+    await check(page, 'nl transparency');
+    await context.close();
+
+    // A colleague who keeps the books and edits the campaign, logged in in a context of their own.
+    const keeper = await createStaff(server!.db, { login: 'a11y-books', roles: ['treasurer', 'editor'] });
+    const staff = await newContext({ locale: 'en-GB' });
+    const desk = await staff.newPage();
+    await desk.goto(`${base}/staff/login`);
+    await desk.fill('#login', keeper.login);
+    await desk.fill('#password', keeper.password);
+    await desk.click('main form button[type="submit"]');
+    await desk.waitForURL(/\/staff\/login\/code/);
+    await desk.fill('#code', currentTotp(keeper.totpSecret));
+    await desk.click('main form button[type="submit"]');
+    await desk.waitForURL((url) => !url.pathname.startsWith('/staff/login'));
+    for (const path of ['/staff/funding', '/staff/funding/statements', '/staff/campaign']) {
+      const response = await desk.goto(`${base}${path}`);
+      assert.equal(response?.status(), 200, `${path} opens for the treasurer and editor`);
+      await check(desk, path);
+    }
+    await staff.close();
     assertNoProblems();
   });
 

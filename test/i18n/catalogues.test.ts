@@ -82,6 +82,7 @@ const NOT_COUNTS: Record<string, string> = {
   'auth.coordinators.done': 'the value is a colleague\'s name',
   'auth.shares.share': 'a share\'s number on its sheet ("Share 3"), not how many there are',
   'triage.waited': 'abbreviated units (ч, мин; h, min; u, min) do not inflect',
+  'expenses.short': 'the value is an amount of money, formatted ("€ 10,00"), not a count of things',
   'nl:help.sent.next': 'Dutch "uur" stays singular after a number ("binnen 2 uur")',
   'nl:status.none': 'Dutch "uur" stays singular after a number ("binnen 2 uur")',
   'directory.refer.for': 'the value is a case\'s pseudonym',

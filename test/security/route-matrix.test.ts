@@ -43,7 +43,7 @@ describe('test/security/route-matrix.test.ts', () => {
   let holder: StaffUser;
   let users: Map<Role, StaffUser>;
   const hidden = { request: '', case: '', requestVault: '', caseVaults: [] as string[] };
-  const shared = { request: '', case: '', user: '', coordinator: '', invite: '', shift: '', alert: '', document: '', clothingItem: '', deadline: '', task: '', template: '', breakGlass: '', entry: '', referral: '', gift: '', giftMessage: '', line: '', supporter: '', update: '' };
+  const shared = { request: '', case: '', user: '', coordinator: '', invite: '', shift: '', alert: '', document: '', clothingItem: '', deadline: '', task: '', template: '', breakGlass: '', entry: '', referral: '', gift: '', giftMessage: '', line: '', supporter: '', update: '', expense: '', unpaidExpense: '' };
 
   async function makeCase(coordinator: Browser, requestId: string, assignee: StaffUser): Promise<string> {
     const made = await coordinator.staffPost(`/staff/requests/${requestId}/case`, { assignee: assignee.id });
@@ -166,6 +166,14 @@ describe('test/security/route-matrix.test.ts', () => {
     shared.supporter = (await t.db.query<{ id: string }>('select id from campaign_supporters'))[0]!.id;
     await campaignEditor.staffPost('/staff/campaign/updates', { dated: '2030-01-01', title_ru: 'Матрица', title_en: 'Matrix', title_nl: 'Matrix', body_ru: 'Текст', body_en: 'Text', body_nl: 'Tekst' });
     shared.update = (await t.db.query<{ id: string }>('select id from campaign_updates'))[0]!.id;
+    // An expense the matrix's treasurer submitted: only they (as submitter and treasurer) and other treasurers see it.
+    const treasurerBrowser = await loggedIn(t, users.get('treasurer')!);
+    const submitted = await treasurerBrowser.staffPost('/staff/expenses/new', { amount: '5,00', purpose: 'general', category: 'other', spentOn: '2026-01-01', description: 'route matrix' });
+    shared.expense = /\/staff\/expenses\/([0-9a-f-]{36})/.exec(submitted.location ?? '')?.[1] ?? '';
+    if (!shared.expense) throw new Error(`the matrix expense was not submitted: ${submitted.status}`);
+    // A second one that the walk never pays, for the receipt: a paid expense takes no receipt.
+    const unpaid = await treasurerBrowser.staffPost('/staff/expenses/new', { amount: '6,00', purpose: 'general', category: 'other', spentOn: '2026-01-01', description: 'route matrix receipt' });
+    shared.unpaidExpense = /\/staff\/expenses\/([0-9a-f-]{36})/.exec(unpaid.location ?? '')?.[1] ?? '';
     // Giving: a pledge with a public message (sealed to the editors that exist now), and a bank statement line waiting for the treasurer.
     const pledge = pledgeOf((await give(t, 'nl', { preset: '2500', display: 'public', name: 'Matrix donor', message: 'matrix message' })).page.html);
     shared.gift = (await t.db.query<{ id: string }>('select id from gifts where rf_reference = $1', [pledge.rf]))[0]!.id;
@@ -281,6 +289,15 @@ describe('test/security/route-matrix.test.ts', () => {
       '/staff/funding/lines/:id/dismiss': { reason: 'other' },
       // The editor's walk rejects the waiting message once; nobody else reaches it.
       '/staff/gift-messages/:id/decide': { decision: 'reject' },
+      '/staff/expenses/new': { amount: '5,00', purpose: 'general', category: 'other', spentOn: '2026-01-01', description: 'route matrix' },
+      // The submitter's approval answers "own" (303); after a pay, further actions answer with a message (303).
+      '/staff/expenses/:id/approve': {},
+      '/staff/expenses/:id/reject': { reason: 'route matrix' },
+      '/staff/expenses/:id/pay': {},
+      '/staff/expenses/:id/reverse': { reason: 'route matrix' },
+      // Not multipart: the submitter or a treasurer is answered 400; anyone else 404 before the body is read.
+      '/staff/expenses/:id/receipt': {},
+      '/staff/funding/books/check': {},
       '/staff/campaign': { goal: '1000', starts_on: '2030-01-01', ends_on: '2030-02-01', story_ru: 'Матрица', story_en: 'Matrix', story_nl: 'Matrix' },
       '/staff/campaign/purposes': { goal_shelter: '100' },
       '/staff/campaign/supporters': { name_ru: 'Матрица', name_en: 'Matrix', name_nl: 'Matrix' },
@@ -338,6 +355,8 @@ describe('test/security/route-matrix.test.ts', () => {
         if (route.path.startsWith('/staff/directory/')) return target === 'hidden' ? randomUUID() : shared.entry;
         if (route.path.startsWith('/staff/campaign/supporters/') || route.path.startsWith('/campaign/logos/')) return target === 'hidden' ? randomUUID() : shared.supporter;
         if (route.path.startsWith('/staff/campaign/updates/')) return target === 'hidden' ? randomUUID() : shared.update;
+        if (route.path === '/staff/expenses/:id/receipt') return target === 'hidden' ? randomUUID() : shared.unpaidExpense;
+        if (route.path.startsWith('/staff/expenses/')) return target === 'hidden' ? randomUUID() : shared.expense;
         if (route.path.startsWith('/staff/funding/gifts/')) return target === 'hidden' ? randomUUID() : shared.gift;
         if (route.path.startsWith('/staff/funding/lines/')) return target === 'hidden' ? randomUUID() : shared.line;
         if (route.path.startsWith('/staff/gift-messages/')) return target === 'hidden' ? randomUUID() : shared.giftMessage;
@@ -387,6 +406,8 @@ describe('test/security/route-matrix.test.ts', () => {
    */
   function beyondThePart(route: RouteRecord, role: Role): string | null {
     if (route.path === '/staff/cases/:id/documents' && role === 'housing_coordinator') return 'no part the housing coordinator reads holds documents';
+    if (route.path.startsWith('/staff/expenses/:id') && role !== 'treasurer') return "an expense is its submitter's and the treasurers'";
+    if (route.path === '/staff/expenses/:id/receipt' && route.method === 'GET') return 'the shared expense has no receipt';
     return null;
   }
 

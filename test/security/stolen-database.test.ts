@@ -85,11 +85,13 @@ describe('test/security/stolen-database.test.ts', () => {
     payerName: marker('payerName'),
     transferText: marker('transferText'),
     lineNote: marker('lineNote'),
+    expenseDescription: marker('expenseDescription'),
+    expenseReason: marker('expenseReason'),
   };
   type Field = keyof typeof words;
 
   /** Who reads each marker back, and where: each part of a case only by the role that holds it. */
-  const READ_BACK: { who: string; page: 'case' | 'direct' | 'document' | 'directory' | 'gift' | 'giftMessages' | 'statements'; fields: Field[] }[] = [
+  const READ_BACK: { who: string; page: 'case' | 'direct' | 'document' | 'directory' | 'gift' | 'giftMessages' | 'statements' | 'expense'; fields: Field[] }[] = [
     {
       who: 'coordinator',
       page: 'case',
@@ -122,6 +124,7 @@ describe('test/security/stolen-database.test.ts', () => {
     { who: 'treasurer', page: 'gift', fields: ['donorName', 'donorEmail', 'donorMessage'] },
     { who: 'editor', page: 'giftMessages', fields: ['donorMessage'] },
     { who: 'treasurer', page: 'statements', fields: ['payerName', 'transferText', 'lineNote'] },
+    { who: 'treasurer', page: 'expense', fields: ['expenseDescription', 'expenseReason'] },
   ];
   /**
    * A psychological session holds no free text (date, length, form): what would leak is the value
@@ -149,6 +152,7 @@ describe('test/security/stolen-database.test.ts', () => {
   let directPath = '';
   let documentPath = '';
   let giftPath = '';
+  let expensePath = '';
   let giftCode = '';
   const readers = new Map<string, Browser>();
   const logged: string[] = [];
@@ -308,6 +312,9 @@ describe('test/security/stolen-database.test.ts', () => {
       assert.equal((await uploadStatement(books, statement)).status, 303, 'the statement is imported');
       const [waiting] = await db.query<{ id: string }>("select id from bank_statement_lines where reason = 'no_reference'");
       assert.equal((await books.staffPost(`/staff/funding/lines/${waiting!.id}/dismiss`, { reason: 'other', note: words.lineNote })).status, 303, 'a line is dismissed with a note');
+      const expense = await books.staffPost('/staff/expenses/new', { amount: '12,00', purpose: 'shelter', category: 'travel', spentOn: '2026-01-02', description: words.expenseDescription });
+      expensePath = /^\/staff\/expenses\/[0-9a-f-]{36}/.exec(expense.location ?? '')?.[0] ?? '';
+      assert.equal((await books.staffPost(`${expensePath}/reject`, { reason: words.expenseReason })).status, 303, 'an expense is rejected with a reason');
 
       for (const [field, value] of Object.entries(words)) needles.push(textNeedle(field, value));
       needles.push(textNeedle('gift code', giftCode));
@@ -406,7 +413,7 @@ describe('test/security/stolen-database.test.ts', () => {
       const readBack = new Set<Field>();
       for (const { who, page, fields } of READ_BACK) {
         const shown = await readers.get(who)!.get(
-          { case: casePath, direct: directPath, document: documentPath, directory: '/staff/directory', gift: giftPath, giftMessages: '/staff/gift-messages', statements: '/staff/funding/statements' }[page],
+          { case: casePath, direct: directPath, document: documentPath, directory: '/staff/directory', gift: giftPath, giftMessages: '/staff/gift-messages', statements: '/staff/funding/statements', expense: expensePath }[page],
         );
         assert.equal(shown.status, 200, `the ${who}'s ${page} page`);
         for (const field of fields) {

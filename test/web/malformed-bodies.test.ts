@@ -29,7 +29,7 @@ describe('test/web/malformed-bodies.test.ts', () => {
   let adminUser: StaffUser;
   /** Signed in with the roles the administrator lacks (treasurer, editor), for the routes only they reach. */
   let funder: Browser;
-  const ids = { request: '', case: '', user: '', supporter: '' };
+  const ids = { request: '', case: '', user: '', supporter: '', expense: '' };
 
   /** A machine route that reads JSON, and one whose verifier refuses everyone, as webhooks will. */
   function registerMachineRoutes() {
@@ -54,6 +54,10 @@ describe('test/web/malformed-bodies.test.ts', () => {
     // A logo upload looks its supporter up before it reads the stream, so it needs one that exists.
     await funder.staffPost('/staff/campaign/supporters', { name_ru: 'Тест', name_en: 'Test', name_nl: 'Test' });
     ids.supporter = (await t.db.query<{ id: string }>('select id from campaign_supporters'))[0]!.id;
+    // So does a receipt its expense: one the administrator submitted.
+    const submitted = await admin.staffPost('/staff/expenses/new', { amount: '5,00', purpose: 'general', category: 'other', spentOn: '2026-01-01', description: 'malformed' });
+    ids.expense = /\/staff\/expenses\/([0-9a-f-]{36})/.exec(submitted.location ?? '')?.[1] ?? '';
+    assert.ok(ids.expense, `submitting an expense answered ${submitted.status}`);
   });
 
   after(() => t?.close());
@@ -66,6 +70,7 @@ describe('test/web/malformed-bodies.test.ts', () => {
       if (name === 'id' && record.path.startsWith('/staff/cases/')) return ids.case;
       if (name === 'id' && record.path.startsWith('/staff/users/')) return ids.user;
       if (name === 'id' && record.path.startsWith('/staff/campaign/supporters/')) return ids.supporter;
+      if (name === 'id' && record.path.startsWith('/staff/expenses/')) return ids.expense;
       // The body is refused before any record is looked up, so an id nobody holds serves too.
       if (name === 'id' || name === 'referral') return randomUUID();
       throw new Error(`malformed-bodies does not know how to fill :${name} in ${record.path}`);

@@ -19,7 +19,7 @@ describe('test/web/prerendered.test.ts', () => {
    * headers, and nothing of one visitor may reach the next.
    */
   let t: TestApp;
-  const PAGES = ['/:lang/', '/:lang/help', '/:lang/help/status', '/:lang/give/gift'] as const;
+  const PAGES = ['/:lang/', '/:lang/help', '/:lang/help/status', '/:lang/give/gift', '/:lang/transparency'] as const;
   const dynamicPath = (path: string) => path.replace('/:lang/', '/:lang/dynamic/');
   const address = (path: string, lang: Lang) => path.replace(':lang', lang);
 
