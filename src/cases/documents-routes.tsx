@@ -1,3 +1,4 @@
+import { downloadResponse } from '../files/download.ts';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { dbOf, type App, type AppEnv } from '../web/context.ts';
@@ -21,12 +22,6 @@ function uuidParam(c: Context<AppEnv>, name: string): string {
 /** The multipart envelope around the file: headers and the few small fields before it. */
 const FORM_OVERHEAD_BYTES = 64 * 1024;
 
-/** A name for Content-Disposition: an ASCII stand-in and the exact name encoded (RFC 6266 / 8187). */
-export function attachment(name: string): string {
-  const ascii = name.replace(/[^A-Za-z0-9._ -]/g, '_');
-  const encoded = encodeURIComponent(name).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
-}
 
 export function registerDocuments(app: App): void {
   route(
@@ -59,27 +54,6 @@ export function registerDocuments(app: App): void {
     const db = dbOf(c);
     const opened = await openDocument(db, databaseFileStore(db), staffOf(c), uuidParam(c, 'id'), uuidParam(c, 'doc'));
     if (!opened) throw notFound();
-    const chunks = opened.bytes[Symbol.asyncIterator]();
-    const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        // A chunk that fails to open errors the stream: the download breaks off, short of its length.
-        const next = await chunks.next();
-        if (next.done) controller.close();
-        else controller.enqueue(next.value);
-      },
-      async cancel() {
-        await chunks.return?.(undefined);
-      },
-    });
-    return new Response(body, {
-      headers: {
-        'Content-Type': opened.mediaType,
-        'Content-Length': String(opened.size),
-        // Never shown in the page: saved as a file, whatever the browser thinks of its content.
-        'Content-Disposition': attachment(opened.name),
-        'X-Content-Type-Options': 'nosniff',
-        'Cache-Control': 'no-store',
-      },
-    });
+    return downloadResponse(opened);
   });
 }

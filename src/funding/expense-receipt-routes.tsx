@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { checkCsrfToken, staffOf } from '../auth/access.ts';
-import { attachment } from '../cases/documents-routes.tsx';
+import { downloadResponse } from '../files/download.ts';
 import { databaseFileStore } from '../files/store.ts';
 import { readUpload } from '../files/upload.ts';
 import { dbOf, type App, type AppEnv } from '../web/context.ts';
@@ -47,25 +47,6 @@ export function registerExpenseReceipts(app: App): void {
     const db = dbOf(c);
     const opened = await openReceipt(db, databaseFileStore(db), staffOf(c), uuidParam(c));
     if (!opened) throw notFound();
-    const chunks = opened.bytes[Symbol.asyncIterator]();
-    const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        const next = await chunks.next();
-        if (next.done) controller.close();
-        else controller.enqueue(next.value);
-      },
-      async cancel() {
-        await chunks.return?.(undefined);
-      },
-    });
-    return new Response(body, {
-      headers: {
-        'Content-Type': opened.mediaType,
-        'Content-Length': String(opened.size),
-        'Content-Disposition': attachment(opened.name),
-        'X-Content-Type-Options': 'nosniff',
-        'Cache-Control': 'no-store',
-      },
-    });
+    return downloadResponse(opened);
   });
 }
