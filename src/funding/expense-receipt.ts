@@ -13,8 +13,10 @@ import type { StaffSession } from '../web/context.ts';
 import { receiptField, RECEIPT_TYPES } from './expense-content.ts';
 
 /**
- * Who may attach a receipt: the submitter or a treasurer, while the expense has none and is not
- * yet paid; asked before the upload's body is read. Anyone else is told "not found".
+ * Who may attach a receipt: the submitter or a treasurer, while the expense has none and stands
+ * (submitted, approved or paid: a receipt often comes after the money went out, and the
+ * accountant wants it then too); asked before the upload's body is read. Anyone else is told
+ * "not found".
  */
 export async function mayAttachReceipt(db: Queryable, staff: StaffSession, id: string): Promise<boolean> {
   const [row] = await db.query<{ submitted_by: string; state: string; receipt_file_id: string | null }>(
@@ -22,7 +24,7 @@ export async function mayAttachReceipt(db: Queryable, staff: StaffSession, id: s
     [id],
   );
   if (!row || (row.submitted_by !== staff.userId && !staff.roles.includes('treasurer'))) return false;
-  return row.receipt_file_id === null && (row.state === 'submitted' || row.state === 'approved');
+  return row.receipt_file_id === null && ['submitted', 'approved', 'paid'].includes(row.state);
 }
 
 export type Attached = { done: 'receipt_added' } | { refused: Refusal } | null;

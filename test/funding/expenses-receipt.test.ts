@@ -63,6 +63,24 @@ describe('test/funding/expenses-receipt.test.ts', () => {
   });
 
   /** The raw answer, bytes and all (the test browser reads bodies as text). */
+  test('a receipt that comes after the money went out is still taken; a rejected expense takes none', async () => {
+    const paid = await submit();
+    assert.equal((await treasurer.staffPost(`/staff/expenses/${paid}/approve`, {})).status, 303);
+    // Nothing was given for this purpose in this test: paying it needs the override and its reason.
+    const pay = await treasurer.staffPost(`/staff/expenses/${paid}/pay`, { override: 'yes', reason: 'paid from reserves' });
+    assert.equal(pay.status, 303, pay.html.slice(0, 300));
+    assert.equal((await t.db.query<{ state: string }>('select state from expenses where id = $1', [paid]))[0]!.state, 'paid');
+    const sent = await upload(worker, paid, pdf(1_000), 'bon.pdf');
+    assert.equal(sent.location, `/staff/expenses/${paid}?done=receipt_added`);
+    assert.equal((await download(treasurer, paid)).status, 200);
+
+    const rejected = await submit();
+    assert.equal((await treasurer.staffPost(`/staff/expenses/${rejected}/reject`, { reason: 'not ours' })).status, 303);
+    const files = await countRows(t.db, 'files');
+    assert.equal((await upload(worker, rejected, pdf(1_000), 'bon.pdf')).status, 404);
+    assert.equal(await countRows(t.db, 'files'), files, 'nothing stored for a rejected expense');
+  });
+
   async function download(browser: Browser, id: string): Promise<Response> {
     const url = new URL(`/staff/expenses/${id}/receipt`, t.config.publicUrl);
     return t.app.request(url.href, { headers: { Cookie: `${SESSION_COOKIE}=${browser.cookie()}`, 'X-Forwarded-For': browser.address } });

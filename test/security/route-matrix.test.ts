@@ -171,7 +171,7 @@ describe('test/security/route-matrix.test.ts', () => {
     const submitted = await treasurerBrowser.staffPost('/staff/expenses/new', { amount: '5,00', purpose: 'general', category: 'other', spentOn: '2026-01-01', description: 'route matrix' });
     shared.expense = /\/staff\/expenses\/([0-9a-f-]{36})/.exec(submitted.location ?? '')?.[1] ?? '';
     if (!shared.expense) throw new Error(`the matrix expense was not submitted: ${submitted.status}`);
-    // A second one that the walk never pays, for the receipt: a paid expense takes no receipt.
+    // A second one that the walk never decides, for the receipt: the walk may reject the first, and a rejected expense takes no receipt.
     const unpaid = await treasurerBrowser.staffPost('/staff/expenses/new', { amount: '6,00', purpose: 'general', category: 'other', spentOn: '2026-01-01', description: 'route matrix receipt' });
     shared.unpaidExpense = /\/staff\/expenses\/([0-9a-f-]{36})/.exec(unpaid.location ?? '')?.[1] ?? '';
     // Giving: a pledge with a public message (sealed to the editors that exist now), and a bank statement line waiting for the treasurer.
