@@ -24,9 +24,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
-import pg from 'pg';
+import { admin, quantile, serverUrl } from './bench-server.ts';
 
-const SERVER = (process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, '');
 const DB_NAME = `beside_bench_ledger_${process.pid}`;
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
@@ -37,23 +36,6 @@ const TARGET_P99_MS = 50;
 /** Transactions per bulk statement and per COMMIT while filling. */
 const FILL_BATCH = 5_000;
 
-const serverUrl = (database: string) => {
-  const url = new URL(SERVER);
-  url.pathname = `/${database}`;
-  return url.toString();
-};
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl('postgres') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 const ms = (n: number) => n.toFixed(1).padStart(8);
 const load = () => `load ${loadavg().map((n) => n.toFixed(2)).join(' ')}`;
 

@@ -26,9 +26,8 @@
  */
 import { loadavg } from 'node:os';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
+import { admin, quantile, serverUrl } from './bench-server.ts';
 
-const SERVER = (process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, '');
 const DB_NAME = `beside_bench_webhooks_${process.pid}`;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const PROVIDERS = (process.env.BENCH_PROVIDERS ?? 'mollie,stripe').split(',').map((p) => p.trim()) as ('mollie' | 'stripe')[];
@@ -37,23 +36,6 @@ const REPEATED = 50;
 const TARGET_P99_MS = 50;
 const SEQUENTIAL = 20;
 
-const serverUrl = (database: string) => {
-  const url = new URL(SERVER);
-  url.pathname = `/${database}`;
-  return url.toString();
-};
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl('postgres') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 const load = () => `load ${loadavg().map((n) => n.toFixed(2)).join(' ')}`;
 
 async function main(): Promise<void> {

@@ -20,12 +20,11 @@
  * Then it times each page through createApp(...).request() with a logged-in session cookie
  * (test/support/app.ts), one request at a time, and prints p50/p99 per page.
  */
-import pg from 'pg';
+import { admin, quantile, serverUrl } from './bench-server.ts';
 
 // Key derivations are not what is measured here, and seeding makes a few dozen of them.
 process.env.BESIDE_TEST_CHEAP_KDF ??= '1';
 
-const SERVER = (process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, '');
 const DB_NAME = `beside_bench_lists_${process.pid}`;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100_000);
 const CASES = Number(process.env.BENCH_CASES ?? 20_000);
@@ -38,26 +37,8 @@ const REAL_CASES = 15;
 /** Filler cases the caseworker is on, so their list pages too. */
 const CASEWORKER_FILLER_CASES = 400;
 
-const serverUrl = (database: string) => {
-  const url = new URL(SERVER);
-  url.pathname = `/${database}`;
-  return url.toString();
-};
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl('postgres') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 /** SQL for about `n` bytes of noise (md5 of a random number, repeated): the size of a ciphertext, not its content. */
 const bytes = (n: string) => `decode(repeat(md5(random()::text), ((${n}) / 16)::int), 'hex')`;
-
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
 async function main(): Promise<void> {
   await admin(`create database ${DB_NAME}`);
