@@ -26,6 +26,10 @@ const schema = z.object({
   /** Where the quick-exit button leaves to: a neutral site. */
   QUICK_EXIT_URL: z.url().default('https://www.wikipedia.org/'),
   ORG_NAME: z.string().trim().min(1).default('Beside'),
+  /** The association's postal address, one line, printed on donors' yearly statements (src/funding/statement-pdf.ts). */
+  ORG_ADDRESS: optionalText.pipe(z.string().max(200).optional()),
+  /** The association's RSIN (fiscal number, 9 digits), printed on donors' yearly statements for the giftenaftrek. */
+  ORG_RSIN: optionalText.pipe(z.string().optional().refine((value) => value === undefined || isRsin(value), 'expected an RSIN: 9 digits that pass the eleven test')),
   /** Other ways to reach the association when this site is blocked. */
   CONTACT_SIGNAL: optionalText,
   CONTACT_EMAIL: optionalText,
@@ -95,6 +99,9 @@ export type Config = {
   databaseUrl: string | undefined;
   quickExitUrl: string;
   orgName: string;
+  /** What a donor's yearly statement names besides the name, when configured. */
+  orgAddress: string | undefined;
+  orgRsin: string | undefined;
   contacts: { signal?: string; email?: string; onion?: string };
   replyWithinHours: number;
   /** the largest document a case accepts, in bytes */
@@ -123,6 +130,8 @@ export type Giving = {
   maxCents: bigint;
   /** Gifts paid online through Mollie or Stripe, when a provider is configured (src/funding/payment-config.ts). */
   online: OnlineGiving | undefined;
+  /** Whether a donor can get a receipt by e-mail: only when SMTP is configured (src/funding/donor-mail.ts). */
+  receipts: boolean;
 };
 
 export class ConfigError extends Error {
@@ -150,6 +159,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: raw.DATABASE_URL,
     quickExitUrl: raw.QUICK_EXIT_URL,
     orgName: raw.ORG_NAME,
+    orgAddress: raw.ORG_ADDRESS,
+    orgRsin: raw.ORG_RSIN?.replace(/\D/g, ''),
     // The onion service is a way to reach the association too; CONTACT_ONION may name another.
     contacts: { signal: raw.CONTACT_SIGNAL, email: raw.CONTACT_EMAIL, onion: raw.CONTACT_ONION ?? (onionAddress && `http://${onionAddress}`) },
     replyWithinHours: raw.REPLY_WITHIN_HOURS,
@@ -169,6 +180,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       minCents: BigInt(raw.GIFT_MIN_EUROS) * 100n,
       maxCents: BigInt(raw.GIFT_MAX_EUROS) * 100n,
       online: readOnlineGiving(raw),
+      receipts: Boolean(raw.SMTP_URL && raw.SMTP_FROM),
     },
   };
 }
@@ -198,4 +210,12 @@ function givingProblems(raw: z.infer<typeof schema>): string[] {
   if (raw.BANK_BIC && !raw.BANK_IBAN) problems.push('BANK_IBAN: required with BANK_BIC');
   if (raw.GIFT_MIN_EUROS >= raw.GIFT_MAX_EUROS) problems.push(`GIFT_MAX_EUROS: must be more than GIFT_MIN_EUROS (${raw.GIFT_MIN_EUROS})`);
   return problems;
+}
+
+/** An RSIN (like a BSN): 9 digits (dots and spaces allowed), 9·d1 + 8·d2 + … + 2·d8 − d9 divisible by 11. */
+export function isRsin(value: string): boolean {
+  const digits = value.replace(/[\s.]/g, '');
+  if (!/^\d{9}$/.test(digits)) return false;
+  const sum = [...digits].reduce((total, digit, index) => total + Number(digit) * (index === 8 ? -1 : 9 - index), 0);
+  return sum % 11 === 0 && sum !== 0;
 }

@@ -10,6 +10,7 @@ import { SETUP_LINK_HOURS } from './auth/setup-token.ts';
 import type { Db } from './db/client.ts';
 import { startJobRunner } from './notify/run-jobs.ts';
 import { scheduleRetention } from './cases/retention.ts';
+import { startPaymentBooker } from './funding/payment-booker.ts';
 
 /** Composition root: configuration → database → app → listen. */
 export async function start(config: Config): Promise<{ db: Db; close: () => Promise<void> }> {
@@ -31,6 +32,7 @@ export async function start(config: Config): Promise<{ db: Db; close: () => Prom
   }
   await scheduleRetention(db); // the daily retention run (src/cases/retention.ts)
   const jobs = startJobRunner({ db, config });
+  const booker = startPaymentBooker({ db, config }); // payment notifications a crash or a failure left (src/funding/payment-booker.ts)
   const token = await issueSetupToken(db);
   // Printed here only, to the console that started Beside: never logged elsewhere or shown on a page.
   if (token) {
@@ -41,7 +43,7 @@ export async function start(config: Config): Promise<{ db: Db; close: () => Prom
     db,
     close: async () => {
       await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), onion?.close()]);
-      await jobs.stop();
+      await Promise.all([jobs.stop(), booker.stop()]);
       await db.close();
     },
   };

@@ -91,12 +91,22 @@ export type GivingAuditEvent =
   | { kind: 'statement.imported'; importId: string | null; fresh: number; booked: number }
   | { kind: 'statement.line_booked'; lineId: string; seq: string }
   | { kind: 'statement.line_dismissed'; lineId: string; reason: string }
+  | { kind: 'statement.line_reconciled'; lineId: string; expenseId: string; seq: string }
+  | { kind: 'statement.costs_booked'; lineId: string; seq: string }
+  | { kind: 'statement.payout_booked'; lineId: string; provider: 'mollie' | 'stripe'; seq: string }
   // Paying online (funding/book-*.ts, receive-*.ts, monthly-gifts.ts): ids and codes; never a donor.
   | { kind: 'gift.payment_mismatch'; provider: 'mollie' | 'stripe'; what: 'amount' | 'currency'; giftId: string }
   | { kind: 'gift.payment_mismatch'; provider: 'mollie' | 'stripe'; what: 'amount' | 'currency'; monthlyGiftId: string }
   | { kind: 'gift.payment_failed'; giftId: string; provider: 'mollie' | 'stripe' }
+  | { kind: 'payment.delivery_given_up'; provider: 'mollie' | 'stripe'; deliveryId: string; attempts: number; error: string }
+  | { kind: 'payment.deliveries_retried'; count: number }
   | { kind: 'gift.reversal_booked'; giftId: string; seq: string; cause: 'refund' | 'chargeback' }
   | { kind: 'gift.reversal_undone'; giftId: string; seq: string; cause: 'refund' | 'chargeback' }
+  // E-mails to donors (funding/thank-donor.ts, send-statement.ts): ids and codes; never an address.
+  | { kind: 'gift.thanks_sent'; giftId: string }
+  | { kind: 'gift.thanks_failed'; giftId: string; error: string }
+  | { kind: 'gift.statement_sent'; requestId: string; year: number; gifts: number }
+  | { kind: 'gift.statement_failed'; requestId: string; error: string }
   | { kind: 'monthly.subscribed'; monthlyGiftId: string; provider: 'mollie' | 'stripe' }
   | { kind: 'monthly.cancelled'; monthlyGiftId: string; by: 'donor' | 'provider' };
 
@@ -183,7 +193,8 @@ const KINDS: Record<AuditKind, true> = {
   'expense.submitted': true, 'expense.approved': true, 'expense.rejected': true, 'expense.paid': true, 'expense.overspent': true, 'expense.reversed': true, 'expense.receipt_added': true, 'expense.receipt_downloaded': true,
   'campaign.edited': true, 'campaign.supporter_saved': true, 'campaign.update_saved': true,
   'gift.pledged': true, 'gift.received': true, 'gift.message_decided': true, 'statement.imported': true, 'statement.line_booked': true, 'statement.line_dismissed': true,
-  'gift.payment_mismatch': true, 'gift.payment_failed': true, 'gift.reversal_booked': true, 'gift.reversal_undone': true, 'monthly.subscribed': true, 'monthly.cancelled': true,
+  'statement.line_reconciled': true, 'statement.costs_booked': true, 'statement.payout_booked': true,
+  'gift.payment_mismatch': true, 'gift.payment_failed': true, 'payment.delivery_given_up': true, 'payment.deliveries_retried': true, 'gift.reversal_booked': true, 'gift.reversal_undone': true, 'gift.thanks_sent': true, 'gift.thanks_failed': true, 'gift.statement_sent': true, 'gift.statement_failed': true, 'monthly.subscribed': true, 'monthly.cancelled': true,
 };
 
 export function isAuditKind(value: string): value is AuditKind {

@@ -1,10 +1,12 @@
 import type { Db, Queryable } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
 import { findUserByLogin, userPrincipal } from '../auth/users.ts';
+import type { Role } from '../auth/roles.ts';
 import { RECOVERY_REF } from '../crypto/principals.ts';
 import { combineShares, parseShare } from '../crypto/recovery.ts';
 import type { KeyPair } from '../crypto/vaults.ts';
 import { grantVault, openVaultAs, recoverableLostGrants } from '../crypto/vaults.ts';
+import { givingKindsOf } from '../funding/vault-readers.ts';
 import { checkLogin } from './account-input.ts';
 import { parseOptions, required, type Command } from './command.ts';
 import { withDatabase } from './database.ts';
@@ -50,9 +52,30 @@ export async function rebuildKey(shares: string[], setup: RecoverySetup): Promis
 export type Recovered = { userId: string; vaults: number };
 
 /**
- * The holders of enough shares restore a user's access after a key reset: the vaults the user
- * could open before the reset are opened with the rebuilt key and sealed to their new public key.
- * Nothing else: recovery gives back what the user had, not every case of the association.
+ * The giving vaults (donors, expenses, bank statements, gift messages) that the user's roles now
+ * entitle them to, that the recovery key holds and the user does not: what a treasurer or editor
+ * who joined after everyone who held them left can be given from the shares alone.
+ */
+async function givingVaultsForRoles(tx: Queryable, userId: string, roles: readonly Role[]): Promise<string[]> {
+  const kinds = roles.flatMap(givingKindsOf);
+  if (kinds.length === 0) return [];
+  const rows = await tx.query<{ id: string }>(
+    `select v.id from vaults v
+       join vault_keys r on r.vault_id = v.id and r.principal_kind = 'recovery'
+      where v.kind = any($1::text[]) and v.shredded_at is null
+        and not exists (select 1 from vault_keys u where u.vault_id = v.id and u.principal_kind = 'user' and u.principal_ref = $2)
+      order by v.created_at, v.id`,
+    [kinds, userId],
+  );
+  return rows.map((row) => row.id);
+}
+
+/**
+ * The holders of enough shares restore a user's access: the vaults the user could open before a
+ * key reset are opened with the rebuilt key and sealed to their new public key, and so are the
+ * giving vaults their role (treasurer, editor) is sealed to (src/funding/vault-readers.ts), which
+ * a newcomer to the role may find nobody left to share. Nothing else: recovery gives back what the
+ * user had or their role reads, not every case of the association.
  */
 export async function recoverUserAccess(db: Db, login: string, shares: string[]): Promise<Recovered> {
   const wanted = checkLogin(login);
@@ -62,11 +85,14 @@ export async function recoverUserAccess(db: Db, login: string, shares: string[])
       const user = await findUserByLogin(tx, wanted);
       if (!user?.active) throw new CommandError(`No active user has the login "${wanted}". Nothing was changed.`);
       let granted = 0;
-      for (const vaultId of await recoverableLostGrants(tx, user.id)) {
+      const grant = async (vaultId: string) => {
         // No colleague acted: the grant and its audit entry carry no actor rather than a misleading one.
         const vault = await openVaultAs(tx, 'recovery', RECOVERY_REF, keys, vaultId, 'recovery');
         if (vault && (await grantVault(tx, null, vault, userPrincipal(user)))) granted++;
-      }
+      };
+      for (const vaultId of await recoverableLostGrants(tx, user.id)) await grant(vaultId);
+      // After the lost grants, so a vault both lost and read by the role is granted once.
+      for (const vaultId of await givingVaultsForRoles(tx, user.id, user.roles)) await grant(vaultId);
       await appendAudit(tx, null, { kind: 'recovery.regranted', userId: user.id, vaults: granted });
       return { userId: user.id, vaults: granted };
     });
@@ -78,7 +104,8 @@ export async function recoverUserAccess(db: Db, login: string, shares: string[])
 const usage = `Usage: beside recover --login LOGIN
 
 Rebuilds the recovery key from the holders' shares and grants the user back the vaults they could
-open before \`beside user reset\`, and nothing more. Shares are read from BESIDE_SHARES (separated by commas or line
+open before \`beside user reset\`, and the donors, expenses, bank statements (treasurer) and donors'
+messages (editor) their role reads, and nothing more. Shares are read from BESIDE_SHARES (separated by commas or line
 breaks), asked one by one at the terminal without echo, or read one per line from a pipe.`;
 
 export const recoverCommand: Command = {

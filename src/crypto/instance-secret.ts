@@ -13,7 +13,7 @@ const SECRET_BYTES = 32;
 export const SECRET_FILE = 'instance.key';
 export const SECRET_ENV = 'BESIDE_INSTANCE_SECRET';
 
-type Derived = { keyTag: Buffer; entitlement: Buffer; audit: Buffer; check: Buffer; submission: Buffer };
+type Derived = { keyTag: Buffer; entitlement: Buffer; audit: Buffer; check: Buffer; submission: Buffer; donorMail: Buffer; donorTag: Buffer };
 let current: Derived | null = null;
 
 function derive(secret: Uint8Array, label: string): Buffer {
@@ -29,6 +29,8 @@ export function useInstanceSecret(secret: Uint8Array): void {
     audit: derive(secret, 'audit'),
     check: derive(secret, 'check'),
     submission: derive(secret, 'submission'),
+    donorMail: derive(secret, 'donor-mail'),
+    donorTag: derive(secret, 'donor-tag'),
   };
 }
 
@@ -100,6 +102,16 @@ export function auditMac(parts: readonly (string | Uint8Array)[]): Uint8Array {
 /** A keyed hash of a help form's content, to recognise a repeated post (see submission-keys.ts). */
 export function submissionMac(parts: readonly (string | Uint8Array)[]): Uint8Array {
   return mac(derived().submission, ['submission', ...parts]);
+}
+
+/** A keyed tag of a donor's normalised e-mail address (src/crypto/donor-mail-box.ts). */
+export function donorTagMac(normalisedEmail: string): Uint8Array {
+  return mac(derived().donorTag, ['donor-tag', normalisedEmail]);
+}
+
+/** The key of what the server keeps to e-mail a donor; only src/crypto/donor-mail-box.ts uses it. */
+export function donorMailKey(): Uint8Array {
+  return new Uint8Array(derived().donorMail);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/client.ts';
-import { appendAudit } from '../audit/log.ts';
 import { postTransaction } from './ledger.ts';
+import { giftReceived } from './gift-received.ts';
 import { giftAccount, type Purpose } from './purposes.ts';
 
 /** A bank statement line, as far as the books need it. */
@@ -33,7 +33,7 @@ export async function bookGift(tx: Queryable, actorUserId: string, line: Receive
       "update gifts set state = 'received', received_on = $2, ledger_seq = $3 where id = $1 and state = 'pledged' returning id",
       [giftId, line.bookingDate, posted.seq],
     );
-    if (received.length > 0) await appendAudit(tx, actorUserId, { kind: 'gift.received', giftId, seq: posted.seq.toString() });
+    if (received.length > 0) await giftReceived(tx, actorUserId, giftId, posted.seq);
   }
   return posted.seq;
 }

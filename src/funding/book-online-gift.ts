@@ -1,6 +1,7 @@
 import type { Db, Queryable } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
 import { postTransaction } from './ledger.ts';
+import { giftReceived } from './gift-received.ts';
 import { giftAccount, type Purpose } from './purposes.ts';
 import type { Provider } from './payment-config.ts';
 import { feeTransaction, type ProviderFee } from './stripe-fees.ts';
@@ -49,7 +50,7 @@ export async function bookOnlineGift(db: Db, payment: ConfirmedPayment): Promise
         where id = $1`,
       [gift.id, payment.paidOn, seq, payment.paymentId, payment.paymentRef],
     );
-    await appendAudit(tx, null, { kind: 'gift.received', giftId: gift.id, seq: seq.toString() });
+    await giftReceived(tx, null, gift.id, seq);
     return { outcome: 'booked', giftId: gift.id };
   });
 }

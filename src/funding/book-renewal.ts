@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../db/client.ts';
-import { appendAudit } from '../audit/log.ts';
 import { randomBytes } from '../crypto/tokens.ts';
 import { amountMatches, postGift, type BookOutcome, type ConfirmedPayment } from './book-online-gift.ts';
 import type { Purpose } from './purposes.ts';
 import type { Provider } from './payment-config.ts';
 import { postTransaction } from './ledger.ts';
+import { giftReceived } from './gift-received.ts';
 import { feeTransaction } from './stripe-fees.ts';
 
 /**
@@ -43,7 +43,7 @@ export async function bookMonthlyPayment(db: Db, payment: MonthlyPayment): Promi
         where id = $1`,
       [giftId, payment.paidOn, seq, payment.paymentRef],
     );
-    await appendAudit(tx, null, { kind: 'gift.received', giftId, seq: seq.toString() });
+    await giftReceived(tx, null, giftId, seq);
     return { outcome: 'booked', giftId };
   });
 }
@@ -56,8 +56,10 @@ export async function bookMonthlyPayment(db: Db, payment: MonthlyPayment): Promi
 async function insertRenewal(tx: Queryable, monthly: LockedMonthly, payment: MonthlyPayment): Promise<string> {
   const id = randomUUID();
   await tx.query(
-    `insert into gifts (id, method, frequency, state, amount_cents, purpose, pledged_on, gift_code_hash, monthly_gift_id, provider_state, provider_payment_id)
-     values ($1, $2, 'monthly', 'pledged', $3, $4, $5, $6, $7, 'open', $8)`,
+    // The donor's tag comes along, so a yearly statement lists every month (src/funding/donor-mail.ts).
+    `insert into gifts (id, method, frequency, state, amount_cents, purpose, pledged_on, gift_code_hash, monthly_gift_id, provider_state, provider_payment_id, donor_tag)
+     values ($1, $2, 'monthly', 'pledged', $3, $4, $5, $6, $7, 'open', $8,
+             (select donor_tag from gifts where monthly_gift_id = $7 and donor_tag is not null order by pledged_on, id limit 1))`,
     [id, monthly.provider, monthly.amount_cents, monthly.purpose, payment.paidOn, randomBytes(32), monthly.id, payment.paymentId],
   );
   return id;

@@ -6,6 +6,8 @@ import { staffPage } from '../web/layout.tsx';
 import { staffOf } from '../auth/access.ts';
 import { decideGiftMessage, listWaitingMessages } from './gift-messages.ts';
 import { GiftMessagesPage } from './gift-message-views.tsx';
+import { colleaguesLackingGiving, shareGivingVaults } from './share-giving-vaults.ts';
+import { ShareGivingBox, shareForm, sharedCount } from './share-giving-views.tsx';
 
 /** Editors decide which donors' messages the campaign shows. */
 const EDITOR = staff('editor');
@@ -17,9 +19,20 @@ export function registerGiftMessages(app: App): void {
   route(app, 'GET', '/staff/gift-messages', EDITOR, async (c) => {
     const t = c.get('t');
     const done = c.req.query('done');
-    const notice = done === 'approve' || done === 'reject' ? t(`giftMessages.done.${done}`) : undefined;
-    const messages = await listWaitingMessages(dbOf(c), staffOf(c));
-    return staffPage(c, t('giftMessages.title'), <GiftMessagesPage t={t} lang={c.get('lang')} staff={staffOf(c)} messages={messages} notice={notice} />);
+    const shared = sharedCount.parse(c.req.query('shared'));
+    const notice = done === 'approve' || done === 'reject' ? t(`giftMessages.done.${done}`) : shared !== undefined ? t('givingShare.done', { n: shared }) : undefined;
+    const me = staffOf(c);
+    const messages = await listWaitingMessages(dbOf(c), me);
+    const lacking = await colleaguesLackingGiving(dbOf(c), me.userId, 'editor');
+    const sharing = <ShareGivingBox t={t} staff={me} action="/staff/gift-messages/share" colleagues={lacking} />;
+    return staffPage(c, t('giftMessages.title'), <GiftMessagesPage t={t} lang={c.get('lang')} staff={me} messages={messages} notice={notice} sharing={sharing} />);
+  });
+
+  route(app, 'POST', '/staff/gift-messages/share', EDITOR, async (c) => {
+    const form = shareForm.safeParse(await c.req.parseBody());
+    if (!form.success) throw notFound();
+    const count = await shareGivingVaults(dbOf(c), staffOf(c), form.data.user, 'editor');
+    return c.redirect(`/staff/gift-messages?shared=${count}`, 303);
   });
 
   route(app, 'POST', '/staff/gift-messages/:id/decide', EDITOR, async (c) => {

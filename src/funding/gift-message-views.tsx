@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import type { Translate } from '../i18n/index.ts';
 import type { Lang } from '../i18n/lang.ts';
 import type { StaffSession } from '../web/context.ts';
@@ -7,7 +8,7 @@ import { formatDay } from '../cases/tracks-format.tsx';
 import type { WaitingMessage } from './gift-messages.ts';
 
 /** The editors' queue of donors' public messages: each shown as it would be published, with its two buttons. */
-export function GiftMessagesPage({ t, lang, staff, messages, notice }: { t: Translate; lang: Lang; staff: StaffSession; messages: WaitingMessage[]; notice?: string }) {
+export function GiftMessagesPage({ t, lang, staff, messages, notice, sharing }: { t: Translate; lang: Lang; staff: StaffSession; messages: WaitingMessage[]; notice?: string; sharing?: Child }) {
   return (
     <>
       <h1>{t('giftMessages.title')}</h1>
@@ -17,6 +18,7 @@ export function GiftMessagesPage({ t, lang, staff, messages, notice }: { t: Tran
           {notice}
         </p>
       )}
+      {sharing}
       {messages.length === 0 && <p>{t('giftMessages.none')}</p>}
       {messages.map((message) => (
         <article class="card" data-message={message.id}>

@@ -88,7 +88,8 @@ export function parseGiveForm(values: Partial<Record<string, string | string[]>>
     if (message && characters(message) > MESSAGE_MAX) errors.message = t('give.error.messageLong');
   }
   if (Object.keys(errors).length > 0 || typeof amount === 'string') return { ok: false, errors };
-  return { ok: true, gift: { key: form.key, amountCents: amount, purpose: form.purpose, display: form.display, name, email: mail, receipt, message } };
+  // Without SMTP the form offers no receipt; an old page's box asks for what cannot be sent.
+  return { ok: true, gift: { key: form.key, amountCents: amount, purpose: form.purpose, display: form.display, name, email: mail, receipt: receipt && giving.receipts, message } };
 }
 
 function checkAmount(form: { preset?: unknown; amount?: unknown }, giving: Giving, t: Translate, lang: Lang): bigint | string {

@@ -82,6 +82,8 @@ export function registerGive(app: App): void {
         // Paid online (src/funding/start-online-gift.ts): the donor goes on to the provider's page.
         const started = await startOnlineGift(dbOf(c), c.get('deps').config, parsed.gift, pay.choice.frequency, lang);
         if (!started.ok) return again({}, 503, t('pay.unreachable', { provider: providerName(started.provider) }));
+        // The same form posted again after its payment finished: the gift's own page, not a second payment.
+        if ('returnPath' in started) return c.redirect(started.returnPath, 303);
         return page(c, '/give', <GoToProvider t={t} lang={lang} provider={started.provider} checkoutUrl={started.checkoutUrl} />);
       }
       const bank = giving.bank!;

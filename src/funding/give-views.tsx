@@ -132,18 +132,20 @@ export function GiveFormPage({ t, lang, giving, form, formKey, problem, payChoic
           ))}
         </ChoiceGroup>
         <TextField name="name" label={t('give.name')} hint={t('give.name.hint')} form={form} autocomplete="name" />
-        <TextField name="email" label={t('give.email')} hint={t('give.email.hint')} form={form} type="email" autocomplete="email" />
-        <div class="field">
-          {form.errors.receipt && (
-            <p class="error" id="receipt-error">
-              {form.errors.receipt}
-            </p>
-          )}
-          <div class="choice">
-            <input type="checkbox" id="receipt" name="receipt" value="yes" checked={value('receipt') === 'yes'} aria-describedby={form.errors.receipt ? 'receipt-error' : undefined} />
-            <label for="receipt">{t('give.receipt')}</label>
+        <TextField name="email" label={t('give.email')} hint={t(giving.receipts ? 'give.email.hint' : 'give.email.hintNoReceipt')} form={form} type="email" autocomplete="email" />
+        {giving.receipts && (
+          <div class="field">
+            {form.errors.receipt && (
+              <p class="error" id="receipt-error">
+                {form.errors.receipt}
+              </p>
+            )}
+            <div class="choice">
+              <input type="checkbox" id="receipt" name="receipt" value="yes" checked={value('receipt') === 'yes'} aria-describedby={form.errors.receipt ? 'receipt-error' : undefined} />
+              <label for="receipt">{t('give.receipt')}</label>
+            </div>
           </div>
-        </div>
+        )}
         <TextField name="message" label={t('give.message')} hint={t('give.message.hint')} form={form} multiline />
         <p class="actions">
           <button type="submit">{giving.online ? t('pay.submit') : t('give.submit')}</button>
@@ -152,6 +154,11 @@ export function GiveFormPage({ t, lang, giving, form, formKey, problem, payChoic
       <p>
         <a href={`/${lang}/give/gift`}>{t('give.giftLink')}</a>
       </p>
+      {giving.receipts && (
+        <p>
+          <a href={`/${lang}/give/statement`}>{t('donor.statementPage.title')}</a>
+        </p>
+      )}
     </>
   );
 }

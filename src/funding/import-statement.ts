@@ -9,7 +9,7 @@ import { normaliseIban } from './iban.ts';
 import { lineDetailsField, type LineDetails } from './gift-content.ts';
 import { decideLines, referenceOf, type LineOutcome, type PledgeToMatch, type StatementLine } from './statement-match.ts';
 import { bookGift } from './book-gift.ts';
-import { readersWith } from './vault-readers.ts';
+import { readersOf } from './vault-readers.ts';
 
 export type ImportProblem = Camt053ErrorCode | 'no_bank' | 'other_account';
 export type ImportSummary = { fresh: number; known: number; booked: number; waiting: number; debits: number };
@@ -49,7 +49,7 @@ export async function importStatement(db: Db, holder: KeyHolder, bank: Giving['b
     }
     const outcomes = decideLines(fresh, await lockPledges(tx, fresh));
     const importId = randomUUID();
-    const vault = await createVault(tx, 'bank_statement', { table: 'bank_statement_imports', id: importId }, await readersWith(tx, 'treasurer'), holder.userId);
+    const vault = await createVault(tx, 'bank_statement', { table: 'bank_statement_imports', id: importId }, await readersOf(tx, 'bank_statement'), holder.userId);
     await tx.query('insert into bank_statement_imports (id, vault_id, imported_by, imported_on, new_lines) values ($1, $2, $3, $4, $5)', [
       importId,
       vault.id,
@@ -105,8 +105,8 @@ async function insertLine(tx: Queryable, vault: Vault, importId: string, line: S
   const state = outcome.kind === 'book' ? 'booked' : outcome.kind === 'wait' ? 'waiting' : 'debit';
   await tx.query(
     `insert into bank_statement_lines (id, import_id, vault_id, source_ref, account_iban, booking_date, value_date, amount_cents, currency, direction,
-       rf_reference, details, state, reason, gift_id, ledger_seq, purpose)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+       rf_reference, details, state, reason, gift_id, ledger_seq, purpose, booked_as)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
     [
       id,
       importId,
@@ -125,6 +125,7 @@ async function insertLine(tx: Queryable, vault: Vault, importId: string, line: S
       outcome.kind === 'debit' ? null : outcome.giftId,
       seq,
       outcome.kind === 'book' ? outcome.purpose : null,
+      outcome.kind === 'book' ? 'gift' : null,
     ],
   );
 }

@@ -62,6 +62,16 @@ export const paymentMessages = defineMessages({
     'pay.monthly.unreachable': ({ provider }: By) => `We could not reach ${provider} to stop the gift, so nothing was changed. Please try again in a few minutes.`,
     'audit.kind.gift.payment_mismatch': 'online payment not booked: its amount or currency differs from the gift',
     'audit.kind.gift.payment_failed': 'online payment cancelled, expired or refused',
+    'audit.kind.payment.delivery_given_up': 'payment notification given up after days of failed attempts',
+    'audit.kind.payment.deliveries_retried': 'given-up payment notifications tried again',
+    'pay.deliveries.failing': ({ n }: N) =>
+      plural('en', n, { one: '# payment notification could not be booked yet; Beside keeps trying by itself.', other: '# payment notifications could not be booked yet; Beside keeps trying by itself.' }),
+    'pay.deliveries.givenUp': ({ n }: N) =>
+      plural('en', n, {
+        one: '# payment notification was given up after days of failed attempts. Its gift may be missing from the books.',
+        other: '# payment notifications were given up after days of failed attempts. Their gifts may be missing from the books.',
+      }),
+    'pay.deliveries.retry': 'Try again now',
     'audit.kind.gift.reversal_booked': 'refund or chargeback of a gift booked',
     'audit.kind.gift.reversal_undone': 'refund or chargeback of a gift undone',
     'audit.kind.monthly.subscribed': 'monthly gift started at the payment provider',
@@ -122,6 +132,23 @@ export const paymentMessages = defineMessages({
     'pay.monthly.unreachable': ({ provider }: By) => `Не удалось связаться с ${provider}, чтобы остановить пожертвование, поэтому ничего не изменилось. Попробуйте ещё раз через несколько минут.`,
     'audit.kind.gift.payment_mismatch': 'онлайн-платёж не учтён: сумма или валюта не совпадает с пожертвованием',
     'audit.kind.gift.payment_failed': 'онлайн-платёж отменён, просрочен или отклонён',
+    'audit.kind.payment.delivery_given_up': 'уведомление о платеже оставлено после нескольких дней неудачных попыток',
+    'audit.kind.payment.deliveries_retried': 'оставленные уведомления о платежах обработаны повторно',
+    'pay.deliveries.failing': ({ n }: N) =>
+      plural('ru', n, {
+        one: '# уведомление о платеже пока не удалось учесть; Beside продолжает пытаться сам.',
+        few: '# уведомления о платежах пока не удалось учесть; Beside продолжает пытаться сам.',
+        many: '# уведомлений о платежах пока не удалось учесть; Beside продолжает пытаться сам.',
+        other: '# уведомления о платежах пока не удалось учесть; Beside продолжает пытаться сам.',
+      }),
+    'pay.deliveries.givenUp': ({ n }: N) =>
+      plural('ru', n, {
+        one: '# уведомление о платеже оставлено после нескольких дней неудачных попыток. Его пожертвования может не быть в учёте.',
+        few: '# уведомления о платежах оставлены после нескольких дней неудачных попыток. Их пожертвований может не быть в учёте.',
+        many: '# уведомлений о платежах оставлено после нескольких дней неудачных попыток. Их пожертвований может не быть в учёте.',
+        other: '# уведомления о платежах оставлено после нескольких дней неудачных попыток. Их пожертвований может не быть в учёте.',
+      }),
+    'pay.deliveries.retry': 'Попробовать снова',
     'audit.kind.gift.reversal_booked': 'учтён возврат или оспаривание пожертвования',
     'audit.kind.gift.reversal_undone': 'возврат или оспаривание пожертвования отменено',
     'audit.kind.monthly.subscribed': 'ежемесячное пожертвование запущено у платёжного сервиса',
@@ -181,6 +208,16 @@ export const paymentMessages = defineMessages({
     'pay.monthly.unreachable': ({ provider }: By) => `We konden ${provider} niet bereiken om de gift te stoppen, dus er is niets veranderd. Probeer het over een paar minuten opnieuw.`,
     'audit.kind.gift.payment_mismatch': 'onlinebetaling niet geboekt: bedrag of valuta wijkt af van de gift',
     'audit.kind.gift.payment_failed': 'onlinebetaling geannuleerd, verlopen of geweigerd',
+    'audit.kind.payment.delivery_given_up': 'betalingsmelding opgegeven na dagen van mislukte pogingen',
+    'audit.kind.payment.deliveries_retried': 'opgegeven betalingsmeldingen opnieuw geprobeerd',
+    'pay.deliveries.failing': ({ n }: N) =>
+      plural('nl', n, { one: '# betalingsmelding kon nog niet worden geboekt; Beside blijft het zelf proberen.', other: '# betalingsmeldingen konden nog niet worden geboekt; Beside blijft het zelf proberen.' }),
+    'pay.deliveries.givenUp': ({ n }: N) =>
+      plural('nl', n, {
+        one: '# betalingsmelding is opgegeven na dagen van mislukte pogingen. De gift ontbreekt misschien in de boeken.',
+        other: '# betalingsmeldingen zijn opgegeven na dagen van mislukte pogingen. De giften ontbreken misschien in de boeken.',
+      }),
+    'pay.deliveries.retry': 'Nu opnieuw proberen',
     'audit.kind.gift.reversal_booked': 'terugbetaling of terugboeking van een gift geboekt',
     'audit.kind.gift.reversal_undone': 'terugbetaling of terugboeking van een gift ongedaan gemaakt',
     'audit.kind.monthly.subscribed': 'maandelijkse gift gestart bij de betaaldienst',

@@ -2,12 +2,16 @@ import type { Context } from 'hono';
 import type Stripe from 'stripe';
 import { z } from 'zod';
 import { dbOf, type App, type AppEnv } from '../web/context.ts';
-import { formBody, machine, route, PUBLIC, type MachineVerifier } from '../web/route.ts';
+import { formBody, machine, route, staff, PUBLIC, type MachineVerifier } from '../web/route.ts';
 import { AppError, notFound } from '../web/errors.ts';
 import { clientAddress } from '../web/client-address.ts';
 import { page, requireLang } from './give-routes.tsx';
-import { receiveMolliePayment } from './receive-mollie-payment.ts';
-import { receiveStripeEvent } from './receive-stripe-event.ts';
+import { MOLLIE_PAYMENT_ID } from './receive-mollie-payment.ts';
+import { DeliveriesFull, recordDelivery, retryGivenUp, type Delivery } from './payment-deliveries.ts';
+import { appendAudit } from '../audit/log.ts';
+import { staffOf } from '../auth/access.ts';
+import { kickPaymentBooker } from './payment-booker.ts';
+import { storedStripeEvent } from './stripe-delivery.ts';
 import { stripeClient } from './provider-clients.ts';
 import { readReturn } from './online-gift-return.ts';
 import { findMonthlyByToken } from './monthly-gifts.ts';
@@ -44,6 +48,20 @@ const verifyStripe: MachineVerifier = async (c) => {
 
 const cancelForm = z.object({ token: z.string().regex(TOKEN), check: z.string().max(100) });
 
+/** Mollie deliveries a day per client address: Mollie sends one per change of a payment; this stops a flood of made-up ids. */
+const MOLLIE_DELIVERIES = 20_000;
+
+/** Keeps a delivery (committed before the provider is answered) and wakes the booker; 503 when too many wait. */
+async function keep(c: Context<AppEnv>, delivery: Delivery): Promise<void> {
+  try {
+    await recordDelivery(dbOf(c), delivery);
+  } catch (error) {
+    if (error instanceof DeliveriesFull) throw new AppError('busy');
+    throw error;
+  }
+  kickPaymentBooker(dbOf(c), c.get('deps').config);
+}
+
 function lookLimit(c: Context<AppEnv>): void {
   if (!c.get('deps').limits.attempt(`give-token:${clientAddress(c)}`, LOOKS, 10 * 60_000)) throw new AppError('rate_limited');
 }
@@ -58,10 +76,16 @@ export function registerPayments(app: App): void {
     async (c) => {
       // A body that is not a form is nobody's webhook: 400, and Mollie is never asked.
       const form = await formBody(c);
-      await receiveMolliePayment(dbOf(c), c.get('deps').config, typeof form.id === 'string' ? form.id : '');
-      // 200 for a payment we do not know as for one we booked: Mollie retries anything else for
-      // hours, and an id that is not ours (someone else's, or a probe) never becomes ours; the one
-      // answer also tells a prober nothing. Only a failure of ours (500) asks Mollie to come back.
+      const id = typeof form.id === 'string' ? form.id : '';
+      const { config } = c.get('deps');
+      // Kept, then answered; the booker asks Mollie about it (payment-booker.ts). 200 for a
+      // payment we do not know as for one we keep: Mollie retries anything else for hours, an id
+      // that is not ours never becomes ours, and the one answer tells a prober nothing. Only a
+      // failure to keep it (500) asks Mollie to come back.
+      if (config.giving.online?.mollie && MOLLIE_PAYMENT_ID.test(id)) {
+        if (!c.get('deps').limits.attempt(`mollie-webhook:${clientAddress(c)}`, MOLLIE_DELIVERIES, 24 * 3600_000)) throw new AppError('rate_limited');
+        await keep(c, { provider: 'mollie', ref: id, event: null });
+      }
       return c.text('ok');
     },
   );
@@ -73,13 +97,25 @@ export function registerPayments(app: App): void {
     machine({ verify: verifyStripe }),
     async (c) => {
       const event = verifiedEvents.get(c.req.raw);
-      const settings = c.get('deps').config.giving.online?.stripe;
-      if (!event || !settings) throw new AppError('bad_request');
-      await receiveStripeEvent(dbOf(c), settings, event);
+      if (!event) throw new AppError('bad_request');
+      // Kept (only what booking reads: no donor's name or address), then answered 200 as Stripe
+      // asks; events Beside does not act on are acknowledged and not kept.
+      const stored = storedStripeEvent(event);
+      if (stored) await keep(c, { provider: 'stripe', ref: event.id, event: stored });
       return c.json({ received: true });
     },
     { maxBodyBytes: STRIPE_BODY_BYTES },
   );
+
+  route(app, 'POST', '/staff/funding/deliveries/retry', staff('treasurer'), async (c) => {
+    const db = dbOf(c);
+    await db.transaction(async (tx) => {
+      const count = await retryGivenUp(tx, new Date());
+      if (count > 0) await appendAudit(tx, staffOf(c).userId, { kind: 'payment.deliveries_retried', count });
+    });
+    kickPaymentBooker(db, c.get('deps').config);
+    return c.redirect('/staff/funding', 303);
+  });
 
   route(app, 'GET', '/:lang/give/return/:token', PUBLIC, async (c) => {
     requireLang(c);

@@ -12,6 +12,8 @@ import type { Provider } from './payment-config.ts';
 import type { ReturnView } from './online-gift-return.ts';
 import type { MonthlyGift } from './monthly-gifts.ts';
 import { cancelFormToken } from './online-gift-tokens.ts';
+import type { StaffSession } from '../web/context.ts';
+import { Csrf } from '../web/layout.tsx';
 
 type Props = { t: Translate; lang: Lang };
 
@@ -193,5 +195,27 @@ export function MonthlyPage({ t, lang, gift, token, problem }: Props & { gift: M
         </form>
       )}
     </>
+  );
+}
+
+/**
+ * On the treasurer's page: payment notifications that failed (Beside tries them again itself) and
+ * those given up, with one button that tries the given-up ones again. Not shown when all is well.
+ */
+export function DeliveriesNotice({ t, staff, counts }: Props & { staff: StaffSession; counts: { failing: number; givenUp: number } }) {
+  if (counts.failing === 0 && counts.givenUp === 0) return null;
+  return (
+    <section class="notice" data-payment-deliveries role="status">
+      {counts.failing > 0 && <p>{t('pay.deliveries.failing', { n: counts.failing })}</p>}
+      {counts.givenUp > 0 && (
+        <form method="post" action="/staff/funding/deliveries/retry">
+          <p>{t('pay.deliveries.givenUp', { n: counts.givenUp })}</p>
+          <Csrf staff={staff} />
+          <button type="submit" class="secondary">
+            {t('pay.deliveries.retry')}
+          </button>
+        </form>
+      )}
+    </section>
   );
 }

@@ -11,7 +11,8 @@ import { donorField, giftMessageField, type Donor, type GiftMessageContent } fro
 import type { GiveRequest } from './give-form.ts';
 import { claimPledgePost, earlierPledge, forgetExpiredPledgePosts, linkPledgePost, pledgeKeys } from './pledge-posts.ts';
 import { findPledge, type PledgeFacts } from './gift-queries.ts';
-import { readersWith } from './vault-readers.ts';
+import { keepDonorContact } from './donor-mail.ts';
+import { readersOf } from './vault-readers.ts';
 
 /** A pledge to show the donor: its facts, and the gift code, which nothing stores. */
 export type Pledge = PledgeFacts & { code: string; repeated: boolean };
@@ -44,6 +45,7 @@ export async function pledgeGift(db: Db, giving: Giving, request: GiveRequest, l
     const donor = request.display === 'private' ? null : await sealDonor(tx, id, request, pledgedOn, lang);
     const gift = { id, amountCents: request.amountCents, purpose: request.purpose, pledgedOn, expiresOn: addDays(pledgedOn, giving.pledgeDays) };
     await insertPledge(tx, gift, code, donor);
+    await keepDonorContact(tx, id, request, lang, null);
     if (request.message && request.display !== 'private') {
       await submitGiftMessage(tx, id, pledgedOn, { name: request.display === 'public' ? request.name : null, message: request.message });
     }
@@ -66,7 +68,7 @@ export type SealedDonor = { vaultId: string; box: Uint8Array };
 
 /** Seals who gave in a new 'donor' vault (also for gifts paid online, src/funding/start-online-gift.ts). */
 export async function sealDonor(tx: Queryable, giftId: string, request: GiveRequest, pledgedOn: string, lang: Lang): Promise<SealedDonor> {
-  const vault = await createVault(tx, 'donor', { table: 'gifts', id: giftId }, await readersWith(tx, 'treasurer'), null);
+  const vault = await createVault(tx, 'donor', { table: 'gifts', id: giftId }, await readersOf(tx, 'donor'), null);
   const donor: Donor = {
     display: request.display === 'public' ? 'public' : 'anonymous',
     name: request.name,
@@ -98,7 +100,7 @@ async function insertPledge(tx: Queryable, gift: NewPledge, code: string, donor:
 /** Puts a public message in its own vault to wait for an editor (also for gifts paid online). */
 export async function submitGiftMessage(tx: Queryable, giftId: string, submittedOn: string, content: GiftMessageContent): Promise<void> {
   const id = randomUUID();
-  const vault = await createVault(tx, 'gift_message', { table: 'gift_messages', id }, await readersWith(tx, 'editor'), null);
+  const vault = await createVault(tx, 'gift_message', { table: 'gift_messages', id }, await readersOf(tx, 'gift_message'), null);
   await tx.query('insert into gift_messages (id, gift_id, vault_id, content, submitted_on) values ($1, $2, $3, $4, $5)', [
     id,
     giftId,

@@ -11,8 +11,8 @@ import type { GiveRequest } from './give-form.ts';
  */
 export const REPEAT_WINDOW_MINUTES = 15;
 
-export function pledgeKeys(request: GiveRequest): SubmissionKeys {
-  const post = JSON.stringify(['gift-pledge', request.key, String(request.amountCents), request.purpose, request.display, request.name, request.email, request.receipt, request.message]);
+export function pledgeKeys(request: GiveRequest, way: readonly string[] = ['gift-pledge']): SubmissionKeys {
+  const post = JSON.stringify([...way, request.key, String(request.amountCents), request.purpose, request.display, request.name, request.email, request.receipt, request.message]);
   return submissionKeys(post.normalize('NFC'), { table: 'gift_submissions', field: 'code_box' });
 }
 
@@ -44,6 +44,11 @@ export async function claimPledgePost(tx: Queryable, keys: SubmissionKeys, code:
     [keys.fingerprint, keys.sealReceipt(code), REPEAT_WINDOW_MINUTES],
   );
   return rows.length === 1;
+}
+
+/** Lets the same post start afresh (a provider that could not be reached: nothing was left open). */
+export async function releasePledgePost(db: Queryable, keys: SubmissionKeys): Promise<void> {
+  await db.query('delete from gift_submissions where fingerprint = $1', [keys.fingerprint]);
 }
 
 export async function linkPledgePost(tx: Queryable, keys: SubmissionKeys, giftId: string): Promise<void> {

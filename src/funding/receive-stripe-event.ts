@@ -14,7 +14,8 @@ import { cancelStripeSubscription } from './cancel-monthly-gift.ts';
  * A Stripe event whose signature and timestamp the route checked (constructEvent with the raw
  * body). Stripe sends the object as it is: amounts, ids and the metadata we set at checkout.
  * Every booking is idempotent by its Stripe id, so a replayed or retried event changes nothing.
- * Events of other types are acknowledged and ignored.
+ * Events of other types are acknowledged and ignored. The event comes as the payment booker kept
+ * it (stripe-delivery.ts): read only fields that storedStripeEvent keeps, and keep any new one there.
  */
 export async function receiveStripeEvent(db: Db, settings: StripeSettings, event: Stripe.Event): Promise<void> {
   switch (event.type) {

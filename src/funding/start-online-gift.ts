@@ -8,15 +8,25 @@ import { translator, type Lang } from '../i18n/index.ts';
 import type { GiveRequest } from './give-form.ts';
 import { giftCodeHash, newGiftCode } from './gift-code.ts';
 import { sealDonor, submitGiftMessage } from './pledge-gift.ts';
+import { keepDonorContact } from './donor-mail.ts';
 import { manageTokenHash, returnKeys, sealReturn } from './online-gift-tokens.ts';
 import { startMollieCheckout, type CheckoutRequest, type StartedCheckout } from './mollie-checkout.ts';
 import { startStripeCheckout } from './stripe-checkout.ts';
 import type { Provider } from './payment-config.ts';
+import { claimPledgePost, forgetExpiredPledgePosts, linkPledgePost, releasePledgePost } from './pledge-posts.ts';
+import { awaitEarlierOnlineStart, keepCheckout, onlinePostKeys } from './online-gift-posts.ts';
 
 export type Frequency = 'once' | 'monthly';
 
-/** Where to send the donor, or ok: false when the provider could not be reached (nothing is left open). */
-export type OnlineStart = { ok: true; provider: Provider; checkoutUrl: string } | { ok: false; provider: Provider };
+/**
+ * Where to send the donor: the provider's checkout, or (the same form posted again after its
+ * payment finished) the gift's return page; ok: false when the provider could not be reached
+ * (nothing is left open).
+ */
+export type OnlineStart =
+  | { ok: true; provider: Provider; checkoutUrl: string }
+  | { ok: true; provider: Provider; returnPath: string }
+  | { ok: false; provider: Provider };
 
 /**
  * Starts a gift paid online. The gift (and a monthly gift's arrangement) is written first and
@@ -24,12 +34,17 @@ export type OnlineStart = { ok: true; provider: Provider; checkoutUrl: string } 
  * it; then the provider's checkout is made, outside any transaction (nothing waits on the network
  * while holding a connection), and its id kept. The donor gets back the address of the provider's
  * page; the gift code and a monthly gift's manage link are sealed for the way back, shown once the
- * provider has confirmed the payment (src/funding/online-gift-return.ts).
+ * provider has confirmed the payment (src/funding/online-gift-return.ts). The same form posted
+ * again starts no second payment: it goes where the first went (src/funding/online-gift-posts.ts).
  */
 export async function startOnlineGift(db: Db, config: Config, request: GiveRequest, frequency: Frequency, lang: Lang): Promise<OnlineStart> {
   const online = config.giving.online;
   if (!online) throw new Error('startOnlineGift: no payment provider is configured.');
   const provider = online.offered;
+  const post = onlinePostKeys(request, provider, frequency);
+  await forgetExpiredPledgePosts(db);
+  const earlier = await awaitEarlierOnlineStart(db, post, lang);
+  if (earlier) return { ok: true, provider, ...earlier };
   const giftId = randomUUID();
   const monthlyGiftId = frequency === 'monthly' ? randomUUID() : null;
   const returnToken = randomToken();
@@ -38,7 +53,9 @@ export async function startOnlineGift(db: Db, config: Config, request: GiveReque
   const today = todayIn();
   const keys = returnKeys(returnToken);
 
-  await db.transaction(async (tx) => {
+  const claimed = await db.transaction(async (tx) => {
+    // On PostgreSQL a concurrent post of the same form waits here until this one commits, then finds it.
+    if (!(await claimPledgePost(tx, post, JSON.stringify({ back: returnToken })))) return false;
     if (monthlyGiftId) await insertMonthlyGift(tx, { id: monthlyGiftId, provider, request, today, manageToken: manageToken! });
     const donor = request.display === 'private' ? null : await sealDonor(tx, giftId, request, today, lang);
     await tx.query(
@@ -50,11 +67,18 @@ export async function startOnlineGift(db: Db, config: Config, request: GiveReque
         monthlyGiftId, keys.fingerprint, sealReturn(keys, { code, manage: manageToken }),
       ],
     );
+    await keepDonorContact(tx, giftId, request, lang, manageToken);
     if (request.message && request.display !== 'private') {
       await submitGiftMessage(tx, giftId, today, { name: request.display === 'public' ? request.name : null, message: request.message });
     }
+    await linkPledgePost(tx, post, giftId);
     await appendAudit(tx, null, { kind: 'gift.pledged', giftId, method: provider });
+    return true;
   });
+  if (!claimed) {
+    const first = await awaitEarlierOnlineStart(db, post, lang);
+    return first ? { ok: true, provider, ...first } : { ok: false, provider };
+  }
 
   const t = translator(lang);
   const base = config.publicUrl;
@@ -74,12 +98,17 @@ export async function startOnlineGift(db: Db, config: Config, request: GiveReque
   } catch (error) {
     // The provider's answer may quote what we sent: its kind only.
     console.error(`[beside] ${provider}: starting a checkout failed (${(error as Error).name})`);
-    await db.query("update gifts set provider_state = 'failed' where id = $1 and state = 'pledged'", [giftId]);
+    await db.transaction(async (tx) => {
+      await tx.query("update gifts set provider_state = 'failed' where id = $1 and state = 'pledged'", [giftId]);
+      // A reload may try again: it makes a new gift, as nothing was left open with the provider.
+      await releasePledgePost(tx, post);
+    });
     return { ok: false, provider };
   }
   await db.transaction(async (tx) => {
     if (monthlyGiftId && started.customerRef) await tx.query('update monthly_gifts set customer_ref = $2 where id = $1', [monthlyGiftId, started.customerRef]);
     await tx.query('update gifts set provider_payment_id = $2 where id = $1 and provider_payment_id is null', [giftId, started.paymentId]);
+    await keepCheckout(tx, post, giftId, { back: returnToken, checkout: started.checkoutUrl });
   });
   return { ok: true, provider, checkoutUrl: started.checkoutUrl };
 }

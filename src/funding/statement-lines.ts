@@ -4,14 +4,20 @@ import { openVaultAsUser, type KeyHolder, type Vault } from '../crypto/vaults.ts
 import { todayIn } from '../cases/procedure-days.ts';
 import { lineDetailsField, lineDetailsSchema, lineNoteField, lineNoteSchema, type LineDetails } from './gift-content.ts';
 import type { Purpose } from './purposes.ts';
+import type { Provider } from './payment-config.ts';
 import type { WaitReason } from './statement-match.ts';
 import { bookGift } from './book-gift.ts';
 
 /** Why a treasurer says a credit is not a gift. */
 export const DISMISS_REASONS = ['own_transfer', 'refund', 'grant', 'mistake', 'other'] as const;
 export type DismissReason = (typeof DISMISS_REASONS)[number];
+/** Why a treasurer leaves a payment out of the books: money moved to an account of our own, or something else (with a note). */
+export const DEBIT_DISMISS_REASONS = ['own_transfer', 'other'] as const satisfies readonly DismissReason[];
 
-export type LineState = 'booked' | 'waiting' | 'dismissed' | 'debit';
+/** 'debit': a payment out waiting for the treasurer; 'reconciled': one linked to the expense it paid. */
+export type LineState = 'booked' | 'waiting' | 'dismissed' | 'debit' | 'reconciled';
+/** What a booked line was booked as. */
+export type BookedAs = 'gift' | 'payout' | 'bank_costs';
 
 /** A statement line as the treasurer's page shows it; what the bank says of the payer only when their key opens it. */
 export type LineView = {
@@ -24,6 +30,10 @@ export type LineView = {
   state: LineState;
   reason: WaitReason | null;
   purpose: Purpose | null;
+  bookedAs: BookedAs | null;
+  provider: Provider | null;
+  /** the expense a payment out paid */
+  expenseId: string | null;
   dismissReason: DismissReason | null;
   /** the pledge it paid or may belong to */
   pledge: { giftId: string; rfReference: string; amountCents: bigint; purpose: Purpose; received: boolean } | null;
@@ -44,6 +54,9 @@ type LineRow = {
   state: LineState;
   reason: WaitReason | null;
   purpose: Purpose | null;
+  booked_as: BookedAs | null;
+  provider: Provider | null;
+  expense_id: string | null;
   dismiss_reason: DismissReason | null;
   note: Uint8Array | null;
   gift_id: string | null;
@@ -56,7 +69,7 @@ type LineRow = {
 const WHICH = {
   waiting: "l.state = 'waiting'",
   debits: "l.state = 'debit'",
-  decided: "l.state in ('booked', 'dismissed')",
+  decided: "l.state in ('booked', 'dismissed', 'reconciled')",
 } as const;
 export type LineList = keyof typeof WHICH;
 
@@ -70,7 +83,7 @@ export async function readStatementLines(db: Db, holder: KeyHolder, limit = 100)
     for (const which of Object.keys(WHICH) as LineList[]) {
       lists[which] = await tx.query<LineRow>(
         `select l.id, l.vault_id, l.source_ref, l.booking_date, l.amount_cents, l.currency, l.direction, l.rf_reference, l.details, l.state,
-                l.reason, l.purpose, l.dismiss_reason, l.note, l.gift_id,
+                l.reason, l.purpose, l.booked_as, l.provider, l.expense_id, l.dismiss_reason, l.note, l.gift_id,
                 g.rf_reference as gift_rf, g.amount_cents as gift_amount, g.purpose as gift_purpose, g.state as gift_state
            from bank_statement_lines l left join gifts g on g.id = l.gift_id
           where ${WHICH[which]}
@@ -109,6 +122,9 @@ function toView(row: LineRow, vault: Vault | null): LineView {
     state: row.state,
     reason: row.reason,
     purpose: row.purpose,
+    bookedAs: row.booked_as,
+    provider: row.provider,
+    expenseId: row.expense_id,
     dismissReason: row.dismiss_reason,
     pledge:
       row.gift_id && row.gift_rf && row.gift_amount !== null && row.gift_purpose
@@ -119,11 +135,23 @@ function toView(row: LineRow, vault: Vault | null): LineView {
   };
 }
 
-type LockedLine = { id: string; vault_id: string; source_ref: string; booking_date: string; amount_cents: bigint; currency: string; state: LineState; reason: WaitReason | null; gift_id: string | null };
+export type LockedLine = {
+  id: string;
+  vault_id: string;
+  source_ref: string;
+  booking_date: string;
+  amount_cents: bigint;
+  currency: string;
+  direction: 'credit' | 'debit';
+  state: LineState;
+  reason: WaitReason | null;
+  gift_id: string | null;
+};
 
-async function lockLine(tx: Queryable, lineId: string): Promise<LockedLine | null> {
+/** A line, locked for a decision: every decision takes the line's row first, then what it books against. */
+export async function lockLine(tx: Queryable, lineId: string): Promise<LockedLine | null> {
   const [row] = await tx.query<LockedLine>(
-    'select id, vault_id, source_ref, booking_date, amount_cents, currency, state, reason, gift_id from bank_statement_lines where id = $1 for update',
+    'select id, vault_id, source_ref, booking_date, amount_cents, currency, direction, state, reason, gift_id from bank_statement_lines where id = $1 for update',
     [lineId],
   );
   return row ?? null;
@@ -148,7 +176,7 @@ export async function bookLineByHand(db: Db, holder: KeyHolder, lineId: string, 
     const transfer = { sourceRef: line.source_ref, bookingDate: line.booking_date, amountCents: line.amount_cents };
     const seq = await bookGift(tx, holder.userId, transfer, purpose, pledge?.state === 'pledged' ? line.gift_id : null, 'Gift by bank transfer, booked by hand');
     await tx.query(
-      "update bank_statement_lines set state = 'booked', reason = null, ledger_seq = $2, purpose = $3, decided_by = $4, decided_on = $5 where id = $1",
+      "update bank_statement_lines set state = 'booked', booked_as = 'gift', reason = null, ledger_seq = $2, purpose = $3, decided_by = $4, decided_on = $5 where id = $1",
       [lineId, seq, purpose, holder.userId, todayIn()],
     );
     await appendAudit(tx, holder.userId, { kind: 'statement.line_booked', lineId, seq: seq.toString() });
@@ -157,14 +185,16 @@ export async function bookLineByHand(db: Db, holder: KeyHolder, lineId: string, 
 }
 
 /**
- * Marks a waiting credit "not a gift", with a reason and an optional note (sealed in the import's
+ * Marks a waiting credit "not a gift", or leaves a payment out of the books (a transfer to an account
+ * of our own: DEBIT_DISMISS_REASONS), with a reason and an optional note (sealed in the import's
  * vault: it may name the payer). Null: no such line, or a note and no key to seal it with.
  */
-export async function dismissLine(db: Db, holder: KeyHolder, lineId: string, reason: DismissReason, note: string | null): Promise<'dismissed' | 'not_waiting' | null> {
+export async function dismissLine(db: Db, holder: KeyHolder, lineId: string, reason: DismissReason, note: string | null): Promise<'dismissed' | 'not_waiting' | 'bad_reason' | null> {
   return db.transaction(async (tx) => {
     const line = await lockLine(tx, lineId);
     if (!line) return null;
-    if (line.state !== 'waiting') return 'not_waiting';
+    if (line.state !== (line.direction === 'debit' ? 'debit' : 'waiting')) return 'not_waiting';
+    if (line.direction === 'debit' && !(DEBIT_DISMISS_REASONS as readonly DismissReason[]).includes(reason)) return 'bad_reason';
     let sealed: Uint8Array | null = null;
     if (note) {
       const vault = await openVaultAsUser(tx, holder, line.vault_id, 'bank-statement.note');

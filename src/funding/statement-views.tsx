@@ -8,9 +8,10 @@ import { formatDay } from '../cases/tracks-format.tsx';
 import { formatEuros } from './money.ts';
 import { formatRfReference } from './rf-reference.ts';
 import { formatIban } from './iban.ts';
-import { PURPOSES } from './purposes.ts';
-import { DISMISS_REASONS, type LineView } from './statement-lines.ts';
+import type { LineView } from './statement-lines.ts';
 import type { ImportProblem, ImportSummary } from './import-statement.ts';
+import type { LinkableExpense } from './reconcile-debit.ts';
+import { DebitActions, Outcome, WaitingActions } from './statement-line-actions.tsx';
 
 type Props = { t: Translate; lang: Lang };
 
@@ -71,43 +72,9 @@ function UploadForm({ t, staff, problem }: { t: Translate; staff: StaffSession; 
   );
 }
 
-function WaitingActions({ t, staff, line }: { t: Translate; staff: StaffSession; line: LineView }) {
-  const bookable = line.currency === 'EUR' && line.reason !== 'reversal';
-  return (
-    <>
-      {bookable && (
-        <form method="post" action={`/staff/funding/lines/${line.id}/book`}>
-          <Csrf staff={staff} />
-          <label for={`purpose-${line.id}`}>{t('statements.bookFor')}</label>
-          <select id={`purpose-${line.id}`} name="purpose">
-            {PURPOSES.map((purpose) => (
-              <option value={purpose} selected={(line.pledge?.purpose ?? 'general') === purpose}>
-                {t(`purpose.${purpose}`)}
-              </option>
-            ))}
-          </select>
-          <button type="submit">{t('statements.book')}</button>
-        </form>
-      )}
-      <form method="post" action={`/staff/funding/lines/${line.id}/dismiss`}>
-        <Csrf staff={staff} />
-        <label for={`reason-${line.id}`}>{t('statements.dismissWhy')}</label>
-        <select id={`reason-${line.id}`} name="reason">
-          {DISMISS_REASONS.map((reason) => (
-            <option value={reason}>{t(`statements.dismiss.${reason}`)}</option>
-          ))}
-        </select>
-        <label for={`note-${line.id}`}>{t('statements.note')}</label>
-        <input type="text" id={`note-${line.id}`} name="note" maxlength={1000} />
-        <button type="submit" class="secondary">
-          {t('statements.dismiss')}
-        </button>
-      </form>
-    </>
-  );
-}
-
-export function StatementsPage(props: Props & { staff: StaffSession; waiting: LineView[]; debits: LineView[]; decided: LineView[]; outcome?: UploadOutcome; notice?: string }) {
+export function StatementsPage(
+  props: Props & { staff: StaffSession; waiting: LineView[]; debits: LineView[]; decided: LineView[]; linkable: Map<bigint, LinkableExpense[]>; outcome?: UploadOutcome; notice?: string },
+) {
   const { t, lang, staff, outcome } = props;
   const problem = outcome && 'problem' in outcome ? outcome : null;
   return (
@@ -195,8 +162,9 @@ export function StatementsPage(props: Props & { staff: StaffSession; waiting: Li
               <tr>
                 <th scope="col">{t('statements.col.date')}</th>
                 <th scope="col">{t('statements.col.amount')}</th>
-                <th scope="col">{t('statements.col.payer')}</th>
+                <th scope="col">{t('statements.col.payee')}</th>
                 <th scope="col">{t('statements.col.text')}</th>
+                <th scope="col">{t('statements.col.actions')}</th>
               </tr>
             </thead>
             <tbody>
@@ -211,6 +179,9 @@ export function StatementsPage(props: Props & { staff: StaffSession; waiting: Li
                   </td>
                   <td>
                     <Description line={line} />
+                  </td>
+                  <td>
+                    <DebitActions t={t} lang={lang} staff={staff} line={line} expenses={props.linkable.get(line.amountCents) ?? []} />
                   </td>
                 </tr>
               ))}
@@ -237,6 +208,7 @@ export function StatementsPage(props: Props & { staff: StaffSession; waiting: Li
                 <tr data-line={line.id} data-state={line.state}>
                   <td>{formatDay(lang, line.bookingDate)}</td>
                   <td>
+                    {line.direction === 'debit' && '−'}
                     <Amount lang={lang} line={line} />
                   </td>
                   <td class="phone">{line.rfReference ? formatRfReference(line.rfReference) : '—'}</td>
@@ -244,8 +216,7 @@ export function StatementsPage(props: Props & { staff: StaffSession; waiting: Li
                     <Payer t={t} line={line} />
                   </td>
                   <td>
-                    {line.state === 'booked' && `${t('statements.outcome.booked')}: ${line.purpose ? t(`purpose.${line.purpose}`) : ''}`}
-                    {line.state === 'dismissed' && `${t('statements.outcome.dismissed')}: ${line.dismissReason ? t(`statements.dismiss.${line.dismissReason}`) : ''}`}
+                    <Outcome t={t} line={line} />
                     {typeof line.note === 'string' && line.note !== 'unverified' && (
                       <>
                         {' '}

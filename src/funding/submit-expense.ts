@@ -7,7 +7,7 @@ import type { Db } from '../db/client.ts';
 import type { StaffSession } from '../web/context.ts';
 import { descriptionField, type ExpenseCategory } from './expense-content.ts';
 import type { Purpose } from './purposes.ts';
-import { readersWith } from './vault-readers.ts';
+import { readersOf } from './vault-readers.ts';
 
 export type NewExpense = {
   amountCents: bigint;
@@ -30,7 +30,7 @@ export async function submitExpense(db: Db, staff: StaffSession, expense: NewExp
     if (expense.caseId && !(await memberRole(tx, expense.caseId, staff.userId))) return 'no_case';
     const submitter = await findUserById(tx, staff.userId);
     if (!submitter) throw new Error('submitExpense: the signed-in user is gone.');
-    const readers = await readersWith(tx, 'treasurer');
+    const readers = await readersOf(tx, 'expense');
     if (!readers.some((reader) => reader.kind === 'user' && reader.ref === submitter.id)) readers.push(userPrincipal(submitter));
     const id = randomUUID();
     const vault = await createVault(tx, 'expense', { table: 'expenses', id }, readers, staff.userId);

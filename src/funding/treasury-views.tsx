@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import type { Translate } from '../i18n/index.ts';
 import type { Lang } from '../i18n/lang.ts';
 import { LANGUAGE_NAMES } from '../i18n/lang.ts';
@@ -7,18 +8,33 @@ import { formatDay } from '../cases/tracks-format.tsx';
 import { formatEuros } from './money.ts';
 import { formatRfReference } from './rf-reference.ts';
 import { PLEDGE_LISTS, type GiftForTreasurer, type PledgeList, type PledgeRow } from './read-pledges.ts';
-import type { GiftState } from './gift-queries.ts';
+import type { GiftState, ListedGift, OnlineState } from './gift-queries.ts';
 
 type Props = { t: Translate; lang: Lang };
 
-const stateText = (t: Translate, state: GiftState) => t(`treasury.state.${state}`);
+const stateText = (t: Translate, state: GiftState | OnlineState) => t(`treasury.state.${state}`);
+
+/** How a gift was given: its RF reference for a transfer, the provider (and "monthly") for one paid online. */
+function GivenBy({ t, gift }: { t: Translate; gift: ListedGift }) {
+  if (gift.method === 'transfer') return <span class="phone">{formatRfReference(gift.rfReference)}</span>;
+  return (
+    <>
+      {gift.method === 'mollie' ? 'Mollie' : 'Stripe'}
+      {gift.monthly && <span class="meta"> · {t('treasury.online.monthly')}</span>}
+    </>
+  );
+}
+
+/** What names a gift for a screen reader's link text: its reference, or its day and amount. */
+const giftName = (lang: Lang, gift: ListedGift) => (gift.method === 'transfer' ? formatRfReference(gift.rfReference) : `${formatDay(lang, gift.pledgedOn)}, ${formatEuros(gift.amountCents, lang)}`);
 
 /** The treasurer's list of pledges: plain columns only; a donor is decrypted on the gift's own page. */
-export function PledgesPage({ t, lang, list, page, rows, more }: Props & { list: PledgeList; page: number; rows: PledgeRow[]; more: boolean }) {
+export function PledgesPage({ t, lang, list, page, rows, more, sharing }: Props & { list: PledgeList; page: number; rows: PledgeRow[]; more: boolean; sharing?: Child }) {
   const address = (to: PledgeList, at = 1) => `/staff/funding?list=${to}${at > 1 ? `&page=${at}` : ''}`;
   return (
     <>
       <h1>{t('treasury.title')}</h1>
+      {sharing}
       <p>
         <a href="/staff/funding/statements">{t('treasury.statementsLink')}</a>
       </p>
@@ -43,25 +59,31 @@ export function PledgesPage({ t, lang, list, page, rows, more }: Props & { list:
           <table data-pledges={list}>
             <thead>
               <tr>
-                <th scope="col">{t('treasury.col.pledged')}</th>
+                <th scope="col">{list === 'online' ? t('treasury.col.started') : t('treasury.col.pledged')}</th>
                 <th scope="col">{t('treasury.col.amount')}</th>
                 <th scope="col">{t('treasury.col.purpose')}</th>
-                <th scope="col">{t('treasury.col.reference')}</th>
-                <th scope="col">{list === 'received' ? t('treasury.col.received') : t('treasury.col.expires')}</th>
+                <th scope="col">{list === 'online' ? t('treasury.col.provider') : t('treasury.col.reference')}</th>
+                <th scope="col">{list === 'online' ? t('treasury.gift.state') : list === 'received' ? t('treasury.col.received') : t('treasury.col.expires')}</th>
                 <th scope="col">{t('treasury.col.donor')}</th>
               </tr>
             </thead>
             <tbody>
               {rows.map((row) => (
-                <tr data-gift={row.giftId}>
+                <tr data-gift={row.giftId} data-state={row.state}>
                   <td>{formatDay(lang, row.pledgedOn)}</td>
                   <td>{formatEuros(row.amountCents, lang)}</td>
                   <td>{t(`purpose.${row.purpose}`)}</td>
-                  <td class="phone">{formatRfReference(row.rfReference)}</td>
-                  <td>{formatDay(lang, list === 'received' && row.receivedOn ? row.receivedOn : row.expiresOn)}</td>
+                  <td>
+                    <GivenBy t={t} gift={row} />
+                  </td>
+                  <td>
+                    {row.method === 'transfer'
+                      ? formatDay(lang, list === 'received' && row.receivedOn ? row.receivedOn : row.expiresOn)
+                      : `${stateText(t, row.state)}${row.receivedOn ? ` · ${formatDay(lang, row.receivedOn)}` : ''}`}
+                  </td>
                   <td>
                     {row.hasDonor ? (
-                      <a href={`/staff/funding/gifts/${row.giftId}`} aria-label={`${t('treasury.donor.show')}: ${formatRfReference(row.rfReference)}`}>
+                      <a href={`/staff/funding/gifts/${row.giftId}`} aria-label={`${t('treasury.donor.show')}: ${giftName(lang, row)}`}>
                         {t('treasury.donor.show')}
                       </a>
                     ) : (
@@ -88,17 +110,28 @@ export function GiftPage({ t, lang, found }: Props & { found: GiftForTreasurer }
   return (
     <>
       <h1>
-        {t('treasury.gift.title')} <span class="phone">{formatRfReference(gift.rfReference)}</span>
+        {t('treasury.gift.title')} {gift.method === 'transfer' && <span class="phone">{formatRfReference(gift.rfReference)}</span>}
       </h1>
       <dl class="facts">
         <dt>{t('treasury.col.amount')}</dt>
         <dd>{formatEuros(gift.amountCents, lang)}</dd>
         <dt>{t('treasury.col.purpose')}</dt>
         <dd>{t(`purpose.${gift.purpose}`)}</dd>
-        <dt>{t('treasury.col.pledged')}</dt>
+        <dt>{gift.method === 'transfer' ? t('treasury.col.pledged') : t('treasury.col.started')}</dt>
         <dd>{formatDay(lang, gift.pledgedOn)}</dd>
-        <dt>{t('treasury.col.expires')}</dt>
-        <dd>{formatDay(lang, gift.expiresOn)}</dd>
+        {gift.method === 'transfer' ? (
+          <>
+            <dt>{t('treasury.col.expires')}</dt>
+            <dd>{formatDay(lang, gift.expiresOn)}</dd>
+          </>
+        ) : (
+          <>
+            <dt>{t('treasury.col.provider')}</dt>
+            <dd>
+              <GivenBy t={t} gift={gift} />
+            </dd>
+          </>
+        )}
         <dt>{t('treasury.gift.state')}</dt>
         <dd data-state={gift.state}>
           {stateText(t, gift.state)}

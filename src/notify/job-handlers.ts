@@ -13,7 +13,12 @@ import type { JobDeps } from './run-jobs.ts';
  */
 export type JobHandler =
   | { run: 'transaction'; handle(tx: Queryable, payload: unknown, now: Date): Promise<void> }
-  | { run: 'send'; handle(deps: JobDeps, payload: unknown, now: Date): Promise<((tx: Queryable) => Promise<void>) | null> };
+  | {
+      run: 'send';
+      handle(deps: JobDeps, payload: unknown, now: Date): Promise<((tx: Queryable) => Promise<void>) | null>;
+      /** After the last failed attempt, in the transaction that marks the job failed (to forget what it would have sent). */
+      givenUp?(tx: Queryable, payload: unknown, code: string): Promise<void>;
+    };
 
 const handlers = new Map<JobKind, JobHandler>();
 

@@ -7,7 +7,7 @@ import type { Queryable } from '../db/client.ts';
  * polling at once never take the same job, and a job whose process died is taken again once
  * its lease has run out. A payload holds ids only, never personal content.
  */
-export type JobKind = 'alert.notify' | 'alert.mail' | 'checkin.due' | 'case.mail' | 'break_glass.expire' | 'break_glass.lapse' | 'task.reminder' | 'retention.sweep';
+export type JobKind = 'alert.notify' | 'alert.mail' | 'checkin.due' | 'case.mail' | 'break_glass.expire' | 'break_glass.lapse' | 'task.reminder' | 'retention.sweep' | 'gift.thanks' | 'gift.statement';
 
 export type Job = { id: string; kind: JobKind; payload: unknown; attempts: number };
 

@@ -1,8 +1,12 @@
 import nodemailer from 'nodemailer';
 import type { Config } from '../config.ts';
 
-/** One e-mail: plain text, to one colleague. Its content never names a person asking for help. */
-export type OutgoingMail = { to: string; subject: string; text: string };
+/**
+ * One e-mail to one person: plain text, optionally also simple HTML (no remote images) and files
+ * (a donor's yearly statement). Its content never names a person asking for help.
+ */
+export type OutgoingMail = { to: string; subject: string; text: string; html?: string; attachments?: MailAttachment[] };
+export type MailAttachment = { filename: string; content: Uint8Array; contentType: string };
 
 export interface Mailer {
   send(mail: OutgoingMail): Promise<void>;
@@ -37,7 +41,13 @@ export function createMailer(smtp: Config['smtp']): Mailer | null {
   );
   return {
     async send(mail) {
-      await transport.sendMail({ to: mail.to, subject: mail.subject, text: mail.text });
+      await transport.sendMail({
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        attachments: mail.attachments?.map((file) => ({ filename: file.filename, content: Buffer.from(file.content), contentType: file.contentType })),
+      });
     },
     close: () => transport.close(),
   };

@@ -52,6 +52,8 @@ async function runJob(deps: JobDeps, job: Job, now: Date): Promise<void> {
     await deps.db.transaction(async (tx) => {
       const gaveUp = await failJob(tx, job, code, now, malformed || (error instanceof JobError && error.final));
       if (gaveUp && job.kind === 'alert.mail') await mailGivenUp(tx, job.payload, code);
+      const handler = jobHandlerOf(job.kind);
+      if (gaveUp && handler?.run === 'send' && handler.givenUp) await handler.givenUp(tx, job.payload, code);
     });
   }
 }

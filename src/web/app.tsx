@@ -15,6 +15,7 @@ import { registerNotify } from '../notify/routes.tsx';
 import { registerDirectory } from '../directory/routes.tsx';
 import { registerOverview } from '../overview/routes.tsx';
 import { registerGive } from '../funding/give-routes.tsx';
+import { registerGiftStatement } from '../funding/donor-statement-routes.tsx';
 import { registerTreasury } from '../funding/treasury-routes.tsx';
 import { registerExpenses } from '../funding/expense-routes.tsx';
 import { registerCampaign } from '../funding/campaign-routes.tsx';
@@ -47,6 +48,7 @@ export function createApp(deps: Deps): App {
   registerDirectory(app);
   registerOverview(app);
   registerGive(app);
+  registerGiftStatement(app);
   registerTreasury(app);
   registerExpenses(app);
   registerCampaign(app);

@@ -12,6 +12,7 @@ import { userPrincipal } from '../../src/auth/users.ts';
 import { caseNoteField } from '../../src/cases/content.ts';
 import { createVault, openVaultAsUser } from '../../src/crypto/vaults.ts';
 import type { Db } from '../../src/db/client.ts';
+import { readersOf, type GivingVaultKind } from '../../src/funding/vault-readers.ts';
 import { auditKinds, count, initialised, useResources, type Installation } from './helpers.ts';
 
 describe('test/cli/recover.test.ts', () => {
@@ -105,6 +106,43 @@ describe('test/cli/recover.test.ts', () => {
     assert.equal(await openAsWorker(scene), null);
     await resources.close(other);
     await resources.close(scene.db);
+  });
+
+  test('a treasurer who joined after every holder left is given what the role reads, and nothing else', async () => {
+    const db = await resources.db();
+    const installation = await initialised(db);
+    const leaving = await createStaffUser(db, { login: 'old-treasurer', displayName: 'Old', roles: ['treasurer'], language: 'en', password: OLD });
+    const vaults = await db.transaction(async (tx) => {
+      const made: Partial<Record<GivingVaultKind | 'core', string>> = {};
+      for (const kind of ['donor', 'expense', 'bank_statement', 'gift_message'] as const) {
+        made[kind] = (await createVault(tx, kind, { table: 'gifts', id: randomUUID() }, await readersOf(tx, kind), null)).id;
+      }
+      const { recovery } = await instanceKeys(tx);
+      made.core = (await createVault(tx, 'core', { table: 'cases', id: randomUUID() }, [recovery!], installation.adminId)).id;
+      return made;
+    });
+    await db.query('update users set active = false where id = $1', [leaving.id]);
+    const newcomer = await createStaffUser(db, { login: 'new-treasurer', displayName: 'New', roles: ['treasurer'], language: 'en', password: NEW });
+    const opens = async (vaultId: string) => {
+      const { keys } = await checkPassword(db, 'new-treasurer', NEW);
+      return db.transaction(async (tx) => (await openVaultAsUser(tx, { userId: newcomer.id, keys: keys! }, vaultId, 'test')) !== null);
+    };
+    assert.equal(await opens(vaults.donor!), false, 'nobody is left to share the donors');
+
+    const shares = installation.shares.slice(0, 2);
+    assert.deepEqual(await recoverUserAccess(db, 'new-treasurer', shares), { userId: newcomer.id, vaults: 3 });
+    assert.equal(await opens(vaults.donor!), true);
+    assert.equal(await opens(vaults.expense!), true);
+    assert.equal(await opens(vaults.bank_statement!), true);
+    assert.equal(await opens(vaults.gift_message!), false, 'the editors’ messages are not a treasurer’s');
+    assert.equal(await opens(vaults.core!), false, 'nor any case');
+    assert.equal((await recoverUserAccess(db, 'new-treasurer', shares)).vaults, 0, 'nothing twice');
+
+    // A database writer adds the editor role: its tag fails, so recovery acts on no role at all.
+    await db.query("update users set roles = array['treasurer', 'editor'] where id = $1", [newcomer.id]);
+    assert.equal((await recoverUserAccess(db, 'new-treasurer', shares)).vaults, 0);
+    assert.equal(await opens(vaults.gift_message!), false);
+    await resources.close(db);
   });
 
   test('recover needs an active user and an initialised installation', async () => {

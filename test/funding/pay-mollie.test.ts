@@ -7,6 +7,8 @@ import { balance, books, countBySource, deliverMollie, giveOnline, manageLinkOf,
 import { monthAfter } from '../../src/funding/online-payment-state.ts';
 import { todayIn } from '../../src/cases/procedure-days.ts';
 import { giftCodeHash } from '../../src/funding/gift-code.ts';
+import { bookDueDeliveries } from '../../src/funding/payment-booker.ts';
+import { dumpDatabase } from '../support/db.ts';
 
 describe('test/funding/pay-mollie.test.ts', () => {
   /**
@@ -254,9 +256,7 @@ describe('test/funding/pay-mollie.test.ts', () => {
     const way = back.split('/').at(-1)!;
     assert.ok(code && manage && way);
 
-    const tables = await t.db.query<{ name: string }>("select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'");
-    let dump = '';
-    for (const { name } of tables) for (const row of await t.db.query<{ t: string }>(`select t::text as t from "${name}" t`)) dump += `${row.t}\n`;
+    const dump = await dumpDatabase(t.db);
     const hex = (text: string | Uint8Array) => Buffer.from(text).toString('hex');
     // The canaries: the scan reads the gifts' plain columns and their bytea columns (as hex).
     assert.ok(dump.includes(first.id), 'the scan sees the payment id');
@@ -266,7 +266,7 @@ describe('test/funding/pay-mollie.test.ts', () => {
     }
   });
 
-  test('Mollie unreachable: the donor is told, nothing is open; a webhook then answers 500 so that Mollie retries', async () => {
+  test('Mollie unreachable: the donor is told, nothing is open; a webhook is kept and Beside asks Mollie again later itself', async () => {
     mollie.down = true;
     try {
       const browser = new Browser(t);
@@ -283,12 +283,18 @@ describe('test/funding/pay-mollie.test.ts', () => {
     mollie.down = true;
     const before = await books(t.db);
     try {
-      assert.equal((await deliverMollie(t, payment.id)).status, 500);
+      // Answered 200 (Mollie does not deliver again after that): the delivery is kept instead.
+      assert.equal((await deliverMollie(t, payment.id)).status, 200);
     } finally {
       mollie.down = false;
     }
     assert.deepEqual(await books(t.db), before);
-    assert.equal((await deliverMollie(t, payment.id)).status, 200);
+    const [kept] = await t.db.query<{ attempts: number; last_error: string }>("select attempts, last_error from payment_deliveries where provider = 'mollie' and ref = $1", [payment.id]);
+    assert.deepEqual(kept, { attempts: 1, last_error: 'ApiError' });
+    // Not before its time (a minute after the first attempt), then once.
+    assert.equal(await bookDueDeliveries(t.db, t.config, new Date()), 0);
+    assert.equal(await bookDueDeliveries(t.db, t.config, new Date(Date.now() + 2 * 60_000)), 1);
     assert.equal(await countBySource(t.db, `mollie:${payment.id}`), 1);
+    assert.equal(await countRows(t.db, 'payment_deliveries'), 0, 'handled and gone');
   });
 });

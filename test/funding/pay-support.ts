@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import type { Db } from '../../src/db/client.ts';
 import { accountBalances } from '../../src/funding/ledger.ts';
+import { paymentDeliveriesSettled } from '../../src/funding/payment-booker.ts';
 import type { Lang } from '../../src/i18n/lang.ts';
 import { Browser, textOf, type Page, type TestApp } from '../support/app.ts';
-import type { StripeEvent, StripeStandin } from '../support/stripe-standin.ts';
-import { MollieStandin } from '../support/mollie-standin.ts';
+import { StripeStandin, type StripeEvent } from '../support/stripe-standin.ts';
+import { acceptStandinCertificate, MollieStandin } from '../support/mollie-standin.ts';
 import { formKeyOf } from './give-support.ts';
 
 /**
@@ -12,6 +13,22 @@ import { formKeyOf } from './give-support.ts';
  * way back, the webhooks as each provider delivers them, and a snapshot of the books to prove
  * that a delivery changed nothing.
  */
+
+/** Both providers' stand-ins on loopback, with Mollie's self-signed certificate accepted until close(). */
+export async function startStandins(): Promise<{ mollie: MollieStandin; stripe: StripeStandin; close(): Promise<void> }> {
+  const restoreTls = acceptStandinCertificate();
+  const mollie = await MollieStandin.start();
+  const stripe = await StripeStandin.start();
+  return {
+    mollie,
+    stripe,
+    async close() {
+      await mollie.close();
+      await stripe.close();
+      restoreTls();
+    },
+  };
+}
 
 /** Posts the Give form to pay online; answers the page and the provider's checkout address it links to. */
 export async function giveOnline(t: TestApp, lang: Lang, fields: Record<string, string>): Promise<{ page: Page; checkoutUrl: string; browser: Browser }> {
@@ -26,22 +43,29 @@ export async function giveOnline(t: TestApp, lang: Lang, fields: Record<string, 
   return { page, checkoutUrl, browser };
 }
 
-/** Mollie's webhook: a form post naming the payment, as Mollie sends it. */
+/**
+ * Mollie's webhook: a form post naming the payment, as Mollie sends it. Answers once the payment
+ * booker has handled what the delivery kept (the webhook itself answers before that).
+ */
 export async function deliverMollie(t: TestApp, paymentId: string): Promise<Response> {
-  return await t.app.request('/api/mollie/webhook', {
+  const answer = await t.app.request('/api/mollie/webhook', {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'User-Agent': 'Mollie HTTP Client/1.0' },
     body: MollieStandin.webhookBody(paymentId),
   });
+  await paymentDeliveriesSettled(t.db);
+  return answer;
 }
 
-/** Stripe's webhook: the event's JSON with its Stripe-Signature header. */
+/** Stripe's webhook: the event's JSON with its Stripe-Signature header; answers once the booker has handled it. */
 export async function deliverStripe(t: TestApp, delivery: { body: string; signature?: string }): Promise<Response> {
-  return await t.app.request('/api/stripe/webhook', {
+  const answer = await t.app.request('/api/stripe/webhook', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json; charset=utf-8', 'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)', ...(delivery.signature ? { 'Stripe-Signature': delivery.signature } : {}) },
     body: delivery.body,
   });
+  await paymentDeliveriesSettled(t.db);
+  return answer;
 }
 
 export function deliverStripeEvent(t: TestApp, stripe: StripeStandin, event: StripeEvent): Promise<Response> {

@@ -3,10 +3,10 @@ import { after, before, describe, test } from 'node:test';
 import { verifyAudit } from '../../src/audit/log.ts';
 import { checkLedger } from '../../src/funding/ledger.ts';
 import { countRows, initialiseInstance, startTestApp, type TestApp } from '../support/app.ts';
-import { acceptStandinCertificate, MollieStandin } from '../support/mollie-standin.ts';
-import { StripeStandin } from '../support/stripe-standin.ts';
+import type { MollieStandin } from '../support/mollie-standin.ts';
+import type { StripeStandin } from '../support/stripe-standin.ts';
 import { BANK } from './give-support.ts';
-import { balance, countBySource, deliverMollie, deliverStripe, giveOnline } from './pay-support.ts';
+import { balance, countBySource, deliverMollie, deliverStripe, giveOnline, startStandins } from './pay-support.ts';
 
 describe('test/funding/webhook-concurrency.test.ts', () => {
   /**
@@ -18,14 +18,13 @@ describe('test/funding/webhook-concurrency.test.ts', () => {
    */
   const N = 25;
   let t: TestApp;
+  let standins: Awaited<ReturnType<typeof startStandins>>;
   let mollie: MollieStandin;
   let stripe: StripeStandin;
-  let restoreTls: () => void;
 
   before(async () => {
-    restoreTls = acceptStandinCertificate();
-    mollie = await MollieStandin.start();
-    stripe = await StripeStandin.start();
+    standins = await startStandins();
+    ({ mollie, stripe } = standins);
     // Mollie is offered; Stripe keeps answering its webhooks (a move from one to the other).
     t = await startTestApp({ ...BANK, ...mollie.env(), ...stripe.env(), PAYMENT_PROVIDER: 'mollie' });
     await initialiseInstance(t.db);
@@ -33,9 +32,7 @@ describe('test/funding/webhook-concurrency.test.ts', () => {
 
   after(async () => {
     await t?.close();
-    await mollie?.close();
-    await stripe?.close();
-    restoreTls?.();
+    await standins?.close();
   });
 
   const times = <T>(n: number, make: () => Promise<T>) => Array.from({ length: n }, make);

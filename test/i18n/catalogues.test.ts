@@ -111,6 +111,15 @@ const NOT_COUNTS: Record<string, string> = {
   'pay.return.failed': 'the value is the payment provider\'s name (Mollie, Stripe)',
   'pay.monthly.unreachable': 'the value is the payment provider\'s name (Mollie, Stripe)',
   'pay.monthly.cancelled': 'the value is a date',
+  'statements.done.provider_short.mollie': 'the value is an amount of money, formatted ("€80.00")',
+  'statements.done.provider_short.stripe': 'the value is an amount of money, formatted ("€80.00")',
+  'donor.thanks.subject': 'the values are a receipt number and the association\'s name',
+  'donor.thanks.intro': 'the value is the association\'s name',
+  'donor.thanks.closing': 'the value is the association\'s name',
+  'donor.statement.subject': 'the values are a year and the association\'s name',
+  'donor.pdf.title': 'the value is a year',
+  'donor.pdf.deduction': 'the value is a year',
+  'donor.pdf.filename': 'the value is a year',
 };
 
 /** Values that answer the count for any parameter, so the test need not know their names. */

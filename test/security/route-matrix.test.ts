@@ -276,6 +276,8 @@ describe('test/security/route-matrix.test.ts', () => {
       // Without a bank account the page says giving is not open; with one (as here) it answers with a pledge.
       '/:lang/give': { key: 'matrix-form-key'.padEnd(43, 'x'), preset: '2500', purpose: 'general', display: 'anonymous' },
       '/:lang/give/gift': { code: '0'.repeat(28) },
+      // Without SMTP in the walk every caller is told statements are not available (200), and nothing is kept.
+      '/:lang/give/statement': { email: 'donor@example.org', year: String(new Date().getUTCFullYear()) },
       // No provider in the walk: Mollie's webhook answers 200 to everyone, as for any payment that is not ours.
       '/api/mollie/webhook': { id: 'tr_routeMatrix' },
       // Unsigned: the verifier refuses every caller alike, before anything is read.
@@ -287,6 +289,16 @@ describe('test/security/route-matrix.test.ts', () => {
       // The treasurer's walk books the waiting line; dismissing it afterwards answers "already decided" (303).
       '/staff/funding/lines/:id/book': { purpose: 'general' },
       '/staff/funding/lines/:id/dismiss': { reason: 'other' },
+      // The shared line is a gift (booked by then, or waiting): linking it to an expense, booking it as
+      // bank costs or as a payout answers with a message (303), never a second booking.
+      '/staff/funding/lines/:id/link': { expense: '00000000-0000-4000-8000-000000000000' },
+      '/staff/funding/lines/:id/costs': {},
+      '/staff/funding/lines/:id/payout': { provider: 'mollie', gross: '1,00' },
+      // Nothing is given up in the walk: trying again answers 303 and changes nothing.
+      '/staff/funding/deliveries/retry': {},
+      // Sharing with oneself grants nothing: the treasurer's and the editor's walks are answered 303.
+      '/staff/funding/share': { user: users.get('treasurer')!.id },
+      '/staff/gift-messages/share': { user: users.get('editor')!.id },
       // The editor's walk rejects the waiting message once; nobody else reaches it.
       '/staff/gift-messages/:id/decide': { decision: 'reject' },
       '/staff/expenses/new': { amount: '5,00', purpose: 'general', category: 'other', spentOn: '2026-01-01', description: 'route matrix' },

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { fromPglite, openServer, type Db } from '../../src/db/client.ts';
+import { fromPglite, openServer, type Db, type Queryable } from '../../src/db/client.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { hasInstanceSecret, useInstanceSecret } from '../../src/crypto/instance-secret.ts';
 import { adoptInstanceSecret } from '../../src/crypto/instance.ts';
@@ -132,4 +132,12 @@ async function openServerTestDb(url: string, options: TestDbOptions): Promise<Db
 async function prepare(db: Db, options: TestDbOptions): Promise<void> {
   await migrate(db);
   if (!options.firstStart) await db.transaction((tx) => adoptInstanceSecret(tx));
+}
+
+/** Every row of every table as text, as a thief with a copy of the database would read it (bytea shows as hex). */
+export async function dumpDatabase(db: Queryable): Promise<string> {
+  const tables = await db.query<{ name: string }>("select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'");
+  let dump = '';
+  for (const { name } of tables) for (const row of await db.query<{ t: string }>(`select t::text as t from "${name}" t`)) dump += `${row.t}\n`;
+  return dump;
 }

@@ -32,6 +32,17 @@ export class StripeStandin {
   readonly subscriptions = new Map<string, Obj>();
   readonly refunds = new Map<string, Obj>();
   readonly requests: string[] = [];
+  /** While true, every connection is dropped (Stripe unreachable). */
+  down = false;
+  /** Who paid, as Checkout tells it on a completed session: what Beside must never keep. */
+  customerDetails: Record<string, unknown> = {
+    email: 'zelimkhan.donor@example.org',
+    name: 'Зелимхан Дононов',
+    phone: '+31612345678',
+    address: { city: 'Utrecht', country: 'NL', line1: 'Oudegracht 1', line2: null, postal_code: '3511AA', state: null },
+    tax_exempt: 'none',
+    tax_ids: [],
+  };
   private server: Server | undefined;
   url = '';
 
@@ -72,7 +83,7 @@ export class StripeStandin {
     const amount = amountPaid ?? (session.amount_total as number);
     if (session.mode === 'payment') {
       const intent = this.payIntent(amount, (session.payment_intent_data as { metadata?: unknown } | undefined)?.metadata ?? {});
-      Object.assign(session, { status: 'complete', payment_status: 'paid', payment_intent: intent.id, amount_total: amount });
+      Object.assign(session, { status: 'complete', payment_status: 'paid', payment_intent: intent.id, amount_total: amount, customer_details: this.customerDetails });
       return [this.event('checkout.session.completed', session)];
     }
     const customer = sid('cus');
@@ -82,7 +93,7 @@ export class StripeStandin {
       amount: session.amount_total,
     };
     this.subscriptions.set(subscription.id, subscription);
-    Object.assign(session, { status: 'complete', payment_status: 'paid', subscription: subscription.id, customer });
+    Object.assign(session, { status: 'complete', payment_status: 'paid', subscription: subscription.id, customer, customer_details: this.customerDetails });
     const invoice = this.payInvoice(subscription, 'subscription_create', amount);
     Object.assign(session, { invoice: invoice.id });
     return [this.event('checkout.session.completed', session), this.event('invoice.paid', invoice)];
@@ -167,6 +178,10 @@ export class StripeStandin {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.down) {
+      req.socket.destroy();
+      return;
+    }
     const url = new URL(req.url ?? '/', this.url);
     this.requests.push(`${req.method} ${url.pathname}`);
     const send = (status: number, body: unknown) => {
