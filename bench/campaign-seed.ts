@@ -15,7 +15,7 @@ export async function seedCampaign(db: Db, gifts = SEEDED_GIFTS): Promise<void> 
   const { saveCampaign, savePurposes } = await import('../src/funding/save-campaign.ts');
   const { addSupporter } = await import('../src/funding/save-supporter.ts');
   const { addUpdate, publishUpdate } = await import('../src/funding/save-update.ts');
-  const { addDays, todayIn } = await import('../src/cases/procedure-days.ts');
+  const { addDays, todayIn } = await import('../src/i18n/days.ts');
 
   const { userId } = await initialise(db, { login: 'bench-editor', displayName: 'Bench Editor', password: 'bench-correct-horse-battery-staple', language: 'en' });
   const story = (lang: string) => `${lang}: ${'We help people who flee persecution to reach safety. '.repeat(12)}\n\n${'Every euro is accounted for in public. '.repeat(8)}`;

@@ -14,7 +14,7 @@ import { teamsOf } from './case-members.ts';
 import { liveEvacuationSql } from './tracks.ts';
 import { overdueCheckins } from './checkins.ts';
 import { casesWithNews } from '../help/read-marks.ts';
-import { ASSOCIATION_ZONE } from './procedure-days.ts';
+import { ASSOCIATION_ZONE } from '../i18n/days.ts';
 import { lastCoercion } from '../help/duress.ts';
 
 export const NEED_STATUSES = ['open', 'in_progress', 'done', 'not_needed'] as const;

@@ -17,7 +17,7 @@ import type { CaseFind, CaseStatus, CaseSummary } from './case-file.ts';
 import { listCasePage } from './case-pages.ts';
 import { cursorParam } from '../db/keyset.ts';
 import { countMyCasesWithNews } from './case-news.ts';
-import { isCalendarDate } from './procedure-days.ts';
+import { isCalendarDate } from '../i18n/days.ts';
 import { FilterSelect } from '../web/forms.tsx';
 
 export const CASE_PAGE_SIZE = 50;

@@ -4,7 +4,7 @@ import { appendAudit } from '../audit/log.ts';
 import type { KeyHolder, Vault } from '../crypto/vaults.ts';
 import { openCaseAccess } from './case-access.ts';
 import { deadlineDetailField } from './tracks-content.ts';
-import { addDays } from './procedure-days.ts';
+import { addDays } from '../i18n/days.ts';
 import { deadlineKinds, procedureById, stageOf } from './procedure-data.ts';
 
 /**

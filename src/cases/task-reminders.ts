@@ -10,7 +10,7 @@ import { onJob } from '../notify/job-handlers.ts';
 import { zonedInstant } from '../notify/zoned-time.ts';
 import { teamsOf } from './case-members.ts';
 import { MY_WORK_PATH } from './case-mail.ts';
-import { addDays, ASSOCIATION_ZONE, todayIn } from './procedure-days.ts';
+import { addDays, ASSOCIATION_ZONE, todayIn } from '../i18n/days.ts';
 
 /**
  * Optional daily e-mail reminders: "You have 2 tasks due today or overdue", and nothing more —

@@ -3,7 +3,7 @@ import { openVaultAsUser, type KeyHolder, type Vault } from '../crypto/vaults.ts
 import { teamsOf } from './case-members.ts';
 import { CASE_MEMBER_ROLES, readsPart, type CasePart } from './case-roles.ts';
 import { taskTitleField, taskTitleSchema } from './tracks-content.ts';
-import { addDays, todayIn } from './procedure-days.ts';
+import { addDays, todayIn } from '../i18n/days.ts';
 import { LIVE_EVACUATION_STATES, liveEvacuationSql } from './tracks.ts';
 import { casesWithNews } from '../help/read-marks.ts';
 import { countMyCasesWithNews } from './case-news.ts';

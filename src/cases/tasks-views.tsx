@@ -5,7 +5,8 @@ import { PublicText, neutralise } from '../web/public-text.tsx';
 import { StaffName } from '../help/triage-views.tsx';
 import { readsPart } from './case-roles.ts';
 import type { TracksFile } from './tracks-file.ts';
-import { DaysLeft, formatDay } from './tracks-format.tsx';
+import { DaysLeft } from './tracks-format.tsx';
+import { formatDay } from '../i18n/days.ts';
 
 type Props = { t: Translate; lang: Lang; staff: StaffSession; base: string; names: Map<string, string>; file: TracksFile };
 

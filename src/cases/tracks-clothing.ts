@@ -4,7 +4,7 @@ import { appendAudit } from '../audit/log.ts';
 import type { KeyHolder } from '../crypto/vaults.ts';
 import { openForTrack } from './tracks-access.ts';
 import { clothingItemField, type ClothingItem } from './tracks-content.ts';
-import { todayIn } from './procedure-days.ts';
+import { todayIn } from '../i18n/days.ts';
 
 /** A requested item of clothing: what and which size, sealed in the case's core vault. */
 export async function addClothingItem(db: Db, holder: KeyHolder, caseId: string, item: ClothingItem): Promise<boolean> {

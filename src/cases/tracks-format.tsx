@@ -1,14 +1,6 @@
 import type { Lang, Translate } from '../i18n/index.ts';
-import { daysUntil } from './procedure-days.ts';
+import { daysUntil } from '../i18n/days.ts';
 import { stageName } from './procedure-data.ts';
-
-/** Calendar days ('YYYY-MM-DD') in the reader's language; a day has no time zone to name. */
-const dayFormats = new Map<Lang, Intl.DateTimeFormat>();
-export function formatDay(lang: Lang, day: string): string {
-  let format = dayFormats.get(lang);
-  if (!format) dayFormats.set(lang, (format = new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })));
-  return format.format(new Date(`${day}T00:00:00Z`));
-}
 
 export function formatCents(lang: Lang, cents: number): string {
   return new Intl.NumberFormat(lang, { style: 'currency', currency: 'EUR' }).format(cents / 100);

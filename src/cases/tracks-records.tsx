@@ -6,8 +6,9 @@ import { StaffName } from '../help/triage-views.tsx';
 import { SESSION_FORMS } from './tracks-content.ts';
 import type { ClothingView, SessionView, TracksFile } from './tracks-file.ts';
 import { PROCEDURES, deadlineKinds } from './procedure-data.ts';
-import { DaysLeft, deadlineKindName, formatCents, formatDay } from './tracks-format.tsx';
-import { todayIn } from './procedure-days.ts';
+import { DaysLeft, deadlineKindName, formatCents } from './tracks-format.tsx';
+import { formatDay } from '../i18n/days.ts';
+import { todayIn } from '../i18n/days.ts';
 
 type Props = { t: Translate; lang: Lang; staff: StaffSession; base: string; names: Map<string, string> };
 

@@ -8,7 +8,7 @@ import { CASE_ROLES, CASE_SHARING_ROLES, type Role } from '../auth/roles.ts';
 import { CASE_PARTS } from './case-roles.ts';
 import { TRACKS, TRACK_MANAGERS } from './tracks.ts';
 import { SESSION_FORMS } from './tracks-content.ts';
-import { isCalendarDate } from './procedure-days.ts';
+import { isCalendarDate } from '../i18n/days.ts';
 import { openTrack, setTrackState } from './tracks-state.ts';
 import { recordContact, saveEvacuationPlan, shredEvacuationPlan } from './tracks-evacuation.ts';
 import { addClothingItem, handOutClothing } from './tracks-clothing.ts';

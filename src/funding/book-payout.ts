@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
-import { todayIn } from '../cases/procedure-days.ts';
+import { todayIn } from '../i18n/days.ts';
 import type { StaffSession } from '../web/context.ts';
 import { LEDGER_CHAIN_LOCK } from './ledger-hash.ts';
 import { postTransaction } from './ledger-post.ts';

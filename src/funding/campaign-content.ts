@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Role } from '../auth/roles.ts';
-import { isCalendarDate } from '../cases/procedure-days.ts';
+import { isCalendarDate } from '../i18n/days.ts';
 import { LANGUAGES, type Lang } from '../i18n/lang.ts';
 import { parseEuros } from './money.ts';
 import { PURPOSES, type Purpose } from './purposes.ts';

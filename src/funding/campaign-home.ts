@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.ts';
-import { todayIn } from '../cases/procedure-days.ts';
+import { todayIn } from '../i18n/days.ts';
 import type { PageSource } from '../web/prerendered.ts';
 import { accountBalances, kindCounts } from './ledger.ts';
 import { PURPOSES, giftAccount, type Purpose } from './purposes.ts';

@@ -4,7 +4,7 @@ import { dbOf, type App } from '../web/context.ts';
 import { emptyForm, formValues } from '../web/forms.tsx';
 import { clientAddress } from '../web/client-address.ts';
 import { donorTag } from '../crypto/donor-mail-box.ts';
-import { todayIn } from '../cases/procedure-days.ts';
+import { todayIn } from '../i18n/days.ts';
 import { EMAIL_MAX } from './gift-content.ts';
 import { page, requireLang } from './give-routes.tsx';
 import { requestStatement, statementYears } from './request-statement.ts';

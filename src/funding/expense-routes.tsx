@@ -5,7 +5,7 @@ import { route, staff } from '../web/route.ts';
 import { notFound } from '../web/errors.ts';
 import { staffPage } from '../web/layout.tsx';
 import { staffOf } from '../auth/access.ts';
-import { todayIn } from '../cases/procedure-days.ts';
+import { todayIn } from '../i18n/days.ts';
 import { approveExpense, rejectExpense } from './decide-expense.ts';
 import { DESCRIPTION_MAX, EXPENSE_CATEGORIES, REASON_MAX, sealedText } from './expense-content.ts';
 import { ExpenseForm, type ExpenseDraft, type ExpenseProblem } from './expense-form-views.tsx';

@@ -4,7 +4,7 @@ import type { Lang } from '../i18n/lang.ts';
 import type { StaffSession } from '../web/context.ts';
 import { Csrf } from '../web/layout.tsx';
 import { PublicBlock, PublicText } from '../web/public-text.tsx';
-import { formatDay } from '../cases/tracks-format.tsx';
+import { formatDay } from '../i18n/days.ts';
 import type { WaitingMessage } from './gift-messages.ts';
 
 /** The editors' queue of donors' public messages: each shown as it would be published, with its two buttons. */

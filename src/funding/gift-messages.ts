@@ -1,7 +1,7 @@
 import type { Db, Queryable } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
 import { openVaultAsUser, shredVault, type KeyHolder } from '../crypto/vaults.ts';
-import { todayIn } from '../cases/procedure-days.ts';
+import { todayIn } from '../i18n/days.ts';
 import { giftMessageField, giftMessageSchema, type GiftMessageContent } from './gift-content.ts';
 import { shownState, type GiftState } from './gift-queries.ts';
 

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/client.ts';
-import { todayIn } from '../cases/procedure-days.ts';
+import { todayIn } from '../i18n/days.ts';
 import type { Purpose } from './purposes.ts';
 import { giftCodeHash, normaliseGiftCode } from './gift-code.ts';
 

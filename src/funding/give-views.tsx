@@ -3,7 +3,7 @@ import type { Translate } from '../i18n/index.ts';
 import type { Lang } from '../i18n/lang.ts';
 import type { Giving } from '../config.ts';
 import { ErrorSummary, Field, describedBy, textOf, type FormState } from '../web/forms.tsx';
-import { formatDay } from '../cases/tracks-format.tsx';
+import { formatDay } from '../i18n/days.ts';
 import { formatEuros } from './money.ts';
 import { PURPOSES } from './purposes.ts';
 import { DISPLAYS } from './gift-content.ts';

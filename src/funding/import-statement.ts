@@ -3,7 +3,7 @@ import type { Db, Queryable } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
 import { createVault, type KeyHolder, type Vault } from '../crypto/vaults.ts';
 import type { Giving } from '../config.ts';
-import { todayIn } from '../cases/procedure-days.ts';
+import { todayIn } from '../i18n/days.ts';
 import { Camt053Error, parseCamt053, type Camt053ErrorCode } from './camt053.ts';
 import { normaliseIban } from './iban.ts';
 import { lineDetailsField, type LineDetails } from './gift-content.ts';

@@ -1,6 +1,6 @@
 import type { Db, Queryable } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
-import { todayIn } from '../cases/procedure-days.ts';
+import { todayIn } from '../i18n/days.ts';
 import type { Purpose } from './purposes.ts';
 import type { Provider } from './payment-config.ts';
 import { manageTokenHash, TOKEN } from './online-gift-tokens.ts';

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/client.ts';
-import { addDays, todayIn } from '../cases/procedure-days.ts';
+import { addDays, todayIn } from '../i18n/days.ts';
 import type { Purpose } from './purposes.ts';
 import type { Provider } from './payment-config.ts';
 import { openReturn, returnKeys, TOKEN, type ReturnContent } from './online-gift-tokens.ts';

@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
-import { todayIn } from '../cases/procedure-days.ts';
+import { todayIn } from '../i18n/days.ts';
 import { lockStartedGift } from './book-online-gift.ts';
 import type { Provider } from './payment-config.ts';
 

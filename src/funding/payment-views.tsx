@@ -3,7 +3,7 @@ import type { Lang } from '../i18n/lang.ts';
 import type { Giving } from '../config.ts';
 import type { FormState } from '../web/forms.tsx';
 import { textOf } from '../web/forms.tsx';
-import { formatDay } from '../cases/tracks-format.tsx';
+import { formatDay } from '../i18n/days.ts';
 import { formatEuros } from './money.ts';
 import { formatGiftCode } from './gift-code.ts';
 import { Choice, ChoiceGroup } from './give-views.tsx';

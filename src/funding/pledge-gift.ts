@@ -4,7 +4,7 @@ import { appendAudit } from '../audit/log.ts';
 import { createVault } from '../crypto/vaults.ts';
 import type { Giving } from '../config.ts';
 import type { Lang } from '../i18n/lang.ts';
-import { addDays, todayIn } from '../cases/procedure-days.ts';
+import { addDays, todayIn } from '../i18n/days.ts';
 import { newRfReference } from './rf-reference.ts';
 import { giftCodeHash, newGiftCode } from './gift-code.ts';
 import { donorField, giftMessageField, type Donor, type GiftMessageContent } from './gift-content.ts';

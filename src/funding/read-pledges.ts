@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.ts';
 import { openVaultAsUser, type KeyHolder } from '../crypto/vaults.ts';
-import { todayIn } from '../cases/procedure-days.ts';
+import { todayIn } from '../i18n/days.ts';
 import { donorField, donorSchema, type Donor } from './gift-content.ts';
 import { GIFT_COLUMNS, presentGift, type GiftRow, type ListedGift } from './gift-queries.ts';
 

@@ -1,6 +1,6 @@
 import type { Db, Queryable } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
-import { todayIn } from '../cases/procedure-days.ts';
+import { todayIn } from '../i18n/days.ts';
 import type { StaffSession } from '../web/context.ts';
 import { postTransaction } from './ledger-post.ts';
 import { payExpenseIn } from './pay-expense.ts';

@@ -1,5 +1,5 @@
 import { appendAudit } from '../audit/log.ts';
-import { todayIn } from '../cases/procedure-days.ts';
+import { todayIn } from '../i18n/days.ts';
 import { openVaultAsUser } from '../crypto/vaults.ts';
 import type { Db } from '../db/client.ts';
 import type { StaffSession } from '../web/context.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { appendAudit } from '../audit/log.ts';
 import { donorTag } from '../crypto/donor-mail-box.ts';
-import { todayIn } from '../cases/procedure-days.ts';
+import { todayIn } from '../i18n/days.ts';
 import { translator } from '../i18n/index.ts';
 import { onJob } from '../notify/job-handlers.ts';
 import { JobError } from '../notify/jobs.ts';

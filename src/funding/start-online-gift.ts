@@ -3,7 +3,7 @@ import type { Db, Queryable } from '../db/client.ts';
 import type { Config } from '../config.ts';
 import { appendAudit } from '../audit/log.ts';
 import { randomToken } from '../crypto/tokens.ts';
-import { todayIn } from '../cases/procedure-days.ts';
+import { todayIn } from '../i18n/days.ts';
 import { translator, type Lang } from '../i18n/index.ts';
 import type { GiveRequest } from './give-form.ts';
 import { giftCodeHash, newGiftCode } from './gift-code.ts';

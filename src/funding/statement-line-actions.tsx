@@ -2,7 +2,7 @@ import type { Translate } from '../i18n/index.ts';
 import type { Lang } from '../i18n/lang.ts';
 import type { StaffSession } from '../web/context.ts';
 import { Csrf } from '../web/layout.tsx';
-import { formatDay } from '../cases/tracks-format.tsx';
+import { formatDay } from '../i18n/days.ts';
 import { decimalEuros } from './money.ts';
 import { PURPOSES } from './purposes.ts';
 import { DEBIT_DISMISS_REASONS, DISMISS_REASONS, type DismissReason, type LineView } from './statement-lines.ts';

@@ -1,7 +1,7 @@
 import type { Db, Queryable } from '../db/client.ts';
 import { appendAudit } from '../audit/log.ts';
 import { openVaultAsUser, type KeyHolder, type Vault } from '../crypto/vaults.ts';
-import { todayIn } from '../cases/procedure-days.ts';
+import { todayIn } from '../i18n/days.ts';
 import { lineDetailsField, lineDetailsSchema, lineNoteField, lineNoteSchema, type LineDetails } from './gift-content.ts';
 import type { Purpose } from './purposes.ts';
 import type { Provider } from './payment-config.ts';

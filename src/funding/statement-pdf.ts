@@ -3,7 +3,7 @@ import PDFDocument from 'pdfkit';
 import type { Config } from '../config.ts';
 import { translator } from '../i18n/index.ts';
 import type { Lang } from '../i18n/lang.ts';
-import { formatDay } from '../cases/tracks-format.tsx';
+import { formatDay } from '../i18n/days.ts';
 import { formatEuros } from './money.ts';
 import type { StatementGift } from './statement-gifts.ts';
 

@@ -4,7 +4,7 @@ import type { StaffSession } from '../web/context.ts';
 import { Csrf } from '../web/layout.tsx';
 import { PublicBlock, PublicText } from '../web/public-text.tsx';
 import { TableRegion } from '../web/table-region.tsx';
-import { formatDay } from '../cases/tracks-format.tsx';
+import { formatDay } from '../i18n/days.ts';
 import { formatEuros } from './money.ts';
 import { formatRfReference } from './rf-reference.ts';
 import { formatIban } from './iban.ts';

@@ -2,7 +2,7 @@ import type { Child } from 'hono/jsx';
 import type { Config } from '../config.ts';
 import { translator } from '../i18n/index.ts';
 import type { Lang } from '../i18n/lang.ts';
-import { formatDay } from '../cases/tracks-format.tsx';
+import { formatDay } from '../i18n/days.ts';
 import type { OutgoingMail } from '../notify/mailer.ts';
 import { formatEuros } from './money.ts';
 import type { Purpose } from './purposes.ts';

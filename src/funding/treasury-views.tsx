@@ -4,7 +4,7 @@ import type { Lang } from '../i18n/lang.ts';
 import { LANGUAGE_NAMES } from '../i18n/lang.ts';
 import { PublicBlock, PublicText } from '../web/public-text.tsx';
 import { TableRegion } from '../web/table-region.tsx';
-import { formatDay } from '../cases/tracks-format.tsx';
+import { formatDay } from '../i18n/days.ts';
 import { formatEuros } from './money.ts';
 import { formatRfReference } from './rf-reference.ts';
 import { PLEDGE_LISTS, type GiftForTreasurer, type PledgeList, type PledgeRow } from './read-pledges.ts';

@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/client.ts';
 import { cursorTime, fetchPage, walkSql, type Keyed, type Page, type PageAsk } from '../db/keyset.ts';
 import type { Lang } from '../i18n/lang.ts';
-import { ASSOCIATION_ZONE } from '../cases/procedure-days.ts';
+import { ASSOCIATION_ZONE } from '../i18n/days.ts';
 import type { Need, RequestStatus } from './needs.ts';
 import { HAS_NEWS } from './read-marks.ts';
 import { COUNT_CAP, OPEN_FOR_TRIAGE, SUMMARY, toSummary, type RequestSummary, type SummaryRow } from './triage.ts';

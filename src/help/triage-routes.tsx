@@ -23,7 +23,7 @@ import { findTemplate, listTemplates } from './reply-templates.ts';
 import { ClaimBox, TemplatePicker } from './queue-views.tsx';
 import { registerQueue } from './queue-routes.tsx';
 import { confirmedCoordinators, displayNames } from '../auth/users.ts';
-import { isCalendarDate } from '../cases/procedure-days.ts';
+import { isCalendarDate } from '../i18n/days.ts';
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 const inboxQuery = z.object({

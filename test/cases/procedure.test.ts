@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { translator } from '../../src/i18n/index.ts';
-import { addDays, daysUntil, isCalendarDate, todayIn } from '../../src/cases/procedure-days.ts';
+import { addDays, daysUntil, isCalendarDate, todayIn } from '../../src/i18n/days.ts';
 import { OTHER_DEADLINE_KINDS, PROCEDURES } from '../../src/cases/procedure-data.ts';
 import { daysLeftText } from '../../src/cases/tracks-format.tsx';
 import { LANGUAGES } from '../../src/i18n/lang.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { addDays, todayIn } from '../../src/cases/procedure-days.ts';
+import { addDays, todayIn } from '../../src/i18n/days.ts';
 import { nextReminderAt } from '../../src/cases/task-reminders.ts';
 import { translator } from '../../src/i18n/index.ts';
 import { createMailer } from '../../src/notify/mailer.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { hasGrant } from '../../src/crypto/vaults.ts';
-import { addDays, todayIn } from '../../src/cases/procedure-days.ts';
+import { addDays, todayIn } from '../../src/i18n/days.ts';
 import { TRACKS, TRACK_STATES } from '../../src/cases/tracks.ts';
 import { routesOf } from '../../src/web/route.ts';
 import {

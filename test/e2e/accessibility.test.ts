@@ -23,7 +23,7 @@ import { insertUser } from '../../src/auth/users.ts';
 import { currentTotp } from '../../src/auth/totp.ts';
 import { LANGUAGES, type Lang } from '../../src/i18n/index.ts';
 import { createStaff } from '../support/app.ts';
-import { BANK } from '../funding/give-support.ts';
+import { BANK, statementXml } from '../funding/give-support.ts';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -518,6 +518,8 @@ describe('accessibility of every page (axe-core, WCAG 2.1 A and AA, 360 and 1280
     await check(page, 'nl pledge');
     await page.goto(`${base}/nl/transparency`);
     await check(page, 'nl transparency');
+    await page.goto(`${base}/nl/give/statement`);
+    await check(page, 'nl yearly statement form');
     await context.close();
 
     // A colleague who keeps the books and edits the campaign, logged in in a context of their own.
@@ -532,7 +534,12 @@ describe('accessibility of every page (axe-core, WCAG 2.1 A and AA, 360 and 1280
     await desk.fill('#code', currentTotp(keeper.totpSecret));
     await desk.click('main form button[type="submit"]');
     await desk.waitForURL((url) => !url.pathname.startsWith('/staff/login'));
-    for (const path of ['/staff/funding', '/staff/funding/statements', '/staff/campaign']) {
+    // A statement with lines that wait: gifts to book by hand and a payment out, each with its forms.
+    await desk.goto(`${base}/staff/funding/statements`);
+    await desk.setInputFiles('#file', { name: 'statement.xml', mimeType: 'text/xml', buffer: Buffer.from(statementXml({ run: `A11Y${Date.now()}`, rfExact: 'RF00', rfWrong: 'RF00', rfText: 'no reference' })) });
+    await desk.click('form[action="/staff/funding/statements"] button[type="submit"]');
+    await desk.waitForURL(/\/staff\/funding\/statements\?imported=/);
+    for (const path of ['/staff/funding', '/staff/funding?list=online', '/staff/funding/statements', '/staff/gift-messages', '/staff/campaign']) {
       const response = await desk.goto(`${base}${path}`);
       assert.equal(response?.status(), 200, `${path} opens for the treasurer and editor`);
       await check(desk, path);

@@ -10,7 +10,7 @@ import { type BrowserContext, type Page } from 'playwright-core';
 import { PAGE_TIMEOUT_MS, startBrowserRig, type BrowserRig } from '../support/chromium.ts';
 import { createStaff, initialiseInstance, type StaffUser } from '../support/app.ts';
 import { currentTotp } from '../../src/auth/totp.ts';
-import { addDays, todayIn } from '../../src/cases/procedure-days.ts';
+import { addDays, todayIn } from '../../src/i18n/days.ts';
 
 const PSYCH_NOTE = 'PSYCH-NOTE-MARKER-7f3a slaapt slecht sinds de reis';
 

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { brotliDecompressSync } from 'node:zlib';
-import { addDays, todayIn } from '../../src/cases/procedure-days.ts';
+import { addDays, todayIn } from '../../src/i18n/days.ts';
 import { postTransaction } from '../../src/funding/ledger.ts';
 import { formatEuros } from '../../src/funding/money.ts';
 import { translator, type Lang } from '../../src/i18n/index.ts';

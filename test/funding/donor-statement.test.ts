@@ -4,7 +4,7 @@ import { simpleParser } from 'mailparser';
 import { createMailer } from '../../src/notify/mailer.ts';
 import { runDueJobs, type JobDeps } from '../../src/notify/run-jobs.ts';
 import { formatRfReference } from '../../src/funding/rf-reference.ts';
-import { todayIn } from '../../src/cases/procedure-days.ts';
+import { todayIn } from '../../src/i18n/days.ts';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { Browser, countRows, createStaff, initialiseInstance, loggedIn, startTestApp, textOf, type TestApp } from '../support/app.ts';
 import { acceptStandinCertificate, MollieStandin } from '../support/mollie-standin.ts';

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from '../../src/config.ts';
 import { isValidRfReference } from '../../src/funding/rf-reference.ts';
 import { epcPayload } from '../../src/funding/epc-qr.ts';
 import { recentGiftMessages } from '../../src/funding/gift-messages.ts';
-import { addDays, todayIn } from '../../src/cases/procedure-days.ts';
+import { addDays, todayIn } from '../../src/i18n/days.ts';
 import { LANGUAGES } from '../../src/i18n/lang.ts';
 import {
   Browser,

@@ -5,7 +5,7 @@ import { acceptStandinCertificate, MollieStandin } from '../support/mollie-stand
 import { BANK } from './give-support.ts';
 import { balance, books, countBySource, deliverMollie, giveOnline, manageLinkOf, pathOf, returnState, shownCode } from './pay-support.ts';
 import { monthAfter } from '../../src/funding/online-payment-state.ts';
-import { todayIn } from '../../src/cases/procedure-days.ts';
+import { todayIn } from '../../src/i18n/days.ts';
 import { giftCodeHash } from '../../src/funding/gift-code.ts';
 import { bookDueDeliveries } from '../../src/funding/payment-booker.ts';
 import { dumpDatabase } from '../support/db.ts';

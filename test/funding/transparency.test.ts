@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { todayIn } from '../../src/cases/procedure-days.ts';
+import { todayIn } from '../../src/i18n/days.ts';
 import { accountBalances, monthlyMovements, postTransaction, reverseTransaction, type NewLedgerTransaction } from '../../src/funding/ledger.ts';
 import { formatEuros } from '../../src/funding/money.ts';
 import { PURPOSES, giftAccount, spendAccount, type Purpose } from '../../src/funding/purposes.ts';

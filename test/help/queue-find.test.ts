@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { todayIn, addDays } from '../../src/cases/procedure-days.ts';
+import { todayIn, addDays } from '../../src/i18n/days.ts';
 import {
   Browser,
   countRows,

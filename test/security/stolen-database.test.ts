@@ -7,7 +7,7 @@ import { openEmbedded, type Db } from '../../src/db/client.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { parseShare } from '../../src/crypto/recovery.ts';
 import { keepShares } from '../../src/auth/recovery-shares.ts';
-import { addDays, todayIn } from '../../src/cases/procedure-days.ts';
+import { addDays, todayIn } from '../../src/i18n/days.ts';
 import { CHUNK_BYTES } from '../../src/files/chunks.ts';
 import { formatRfReference } from '../../src/funding/rf-reference.ts';
 import { BANK, give, pledgeOf, statementXml, uploadStatement } from '../funding/give-support.ts';

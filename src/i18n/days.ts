@@ -1,3 +1,5 @@
+import type { Lang } from './lang.ts';
+
 /**
  * Days left until a due date, counted in the association's time zone: a deadline "tomorrow" must
  * not turn into "today" for a colleague at 1 a.m. in Amsterdam because the server runs in UTC.
@@ -35,4 +37,12 @@ export function isCalendarDate(value: string): boolean {
   const date = new Date(`${value}T00:00:00Z`);
   // A month 13 is an invalid Date, whose toISOString throws: that is "not a date", not an error.
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+/** Calendar days ('YYYY-MM-DD') in the reader's language; a day has no time zone to name. */
+const dayFormats = new Map<Lang, Intl.DateTimeFormat>();
+export function formatDay(lang: Lang, day: string): string {
+  let format = dayFormats.get(lang);
+  if (!format) dayFormats.set(lang, (format = new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })));
+  return format.format(new Date(`${day}T00:00:00Z`));
 }
