@@ -10,7 +10,7 @@ import type { Provider } from './payment-config.ts';
 import { lockLine } from './statement-lines.ts';
 
 export type PayoutBooking =
-  | { done: 'booked' | 'not_waiting' | 'not_euro' | 'gross_below_net' }
+  | { done: 'booked' | 'not_waiting' | 'not_euro' | 'gross_below_net' | 'bank_return' }
   /** the payout would take the provider's balance in the books below zero: what it holds (never below 0) */
   | { done: 'provider_short'; balanceCents: bigint };
 
@@ -35,6 +35,8 @@ export async function bookPayout(db: Db, staff: StaffSession, lineId: string, pr
     if (!line) return null;
     if (line.direction !== 'credit' || line.state !== 'waiting') return { done: 'not_waiting' };
     if (line.currency !== 'EUR') return { done: 'not_euro' };
+    // The bank undoing one of our own payments: money coming back, not a provider's payout.
+    if (line.reason === 'reversal') return { done: 'bank_return' };
     const net = line.amount_cents;
     if (grossCents < net) return { done: 'gross_below_net' };
     await tx.query('select pg_advisory_xact_lock($1)', [LEDGER_CHAIN_LOCK]);

@@ -72,7 +72,7 @@ const payoutForm = z.object({
 const IMPORTED = /^(\d{1,6})\.(\d{1,6})\.(\d{1,6})\.(\d{1,6})\.(\d{1,6})$/;
 const DONE = [
   'booked', 'dismissed', 'not_waiting', 'not_euro', 'not_a_gift', 'bad_reason',
-  'reconciled', 'paid', 'amount_differs', 'not_linkable', 'short', 'costs_booked', 'payout_booked', 'gross_below_net', 'bad_amount',
+  'reconciled', 'paid', 'amount_differs', 'not_linkable', 'short', 'costs_booked', 'payout_booked', 'gross_below_net', 'bad_amount', 'bank_return',
 ] as const;
 
 async function statementsPage(c: Context<AppEnv>, outcome?: UploadOutcome, status: 400 | 200 = 200) {

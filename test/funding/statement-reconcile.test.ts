@@ -168,6 +168,11 @@ describe('test/funding/statement-reconcile.test.ts', () => {
     assert.equal(short.location, '/staff/funding/statements?provider_short=mollie.8000');
     assertShows(await books.get(short.location!), 'The books hold only €80.00 at Mollie');
     assert.equal((await books.staffPost(`/staff/funding/lines/${payout}/payout`, { provider: 'mollie', gross: '', bogus: 'x' })).location, '/staff/funding/statements?done=bad_amount');
+    // A credit the bank marked as the return of one of our own payments is no provider's payout.
+    const [{ reason }] = (await t.db.query<{ reason: string }>('select reason from bank_statement_lines where id = $1', [payout])) as [{ reason: string }];
+    await t.db.query("update bank_statement_lines set reason = 'reversal' where id = $1", [payout]);
+    assert.equal((await books.staffPost(`/staff/funding/lines/${payout}/payout`, { provider: 'mollie', gross: '80,00' })).location, '/staff/funding/statements?done=bank_return');
+    await t.db.query('update bank_statement_lines set reason = $2 where id = $1', [payout, reason]);
     assert.deepEqual(await snapshot(), before, 'nothing booked');
 
     assert.equal((await books.staffPost(`/staff/funding/lines/${payout}/payout`, { provider: 'mollie', gross: '80,00' })).location, '/staff/funding/statements?done=payout_booked');
