@@ -9,6 +9,7 @@ import { centsOfInteger, dayOf, markPaymentFailed, metadataId } from './online-p
 import { fetchStripeFee } from './stripe-fees.ts';
 import { endMonthlyByProvider, storeSubscription } from './monthly-gifts.ts';
 import { cancelStripeSubscription } from './cancel-monthly-gift.ts';
+import { idOf } from './stripe-delivery.ts';
 
 /**
  * A Stripe event whose signature and timestamp the route checked (constructEvent with the raw
@@ -40,8 +41,6 @@ export async function receiveStripeEvent(db: Db, settings: StripeSettings, event
       return;
   }
 }
-
-const idOf = (value: string | { id: string } | null | undefined): string | null => (typeof value === 'string' ? value : (value?.id ?? null));
 
 /**
  * Payment mode: the gift is booked with Stripe's fee, in one transaction; the fee is asked of

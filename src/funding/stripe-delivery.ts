@@ -78,4 +78,5 @@ function ourMetadata(metadata: Stripe.Metadata | null | undefined): Record<strin
   return kept;
 }
 
-const idOf = (value: string | { id: string } | null | undefined): string | null => (typeof value === 'string' ? value : (value?.id ?? null));
+/** A Stripe field that is an id, or the object it names when expanded: the id. */
+export const idOf = (value: string | { id: string } | null | undefined): string | null => (typeof value === 'string' ? value : (value?.id ?? null));

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { simpleParser } from 'mailparser';
-import type { Db } from '../../src/db/client.ts';
 import { createMailer } from '../../src/notify/mailer.ts';
 import { runDueJobs, type JobDeps } from '../../src/notify/run-jobs.ts';
 import { formatRfReference } from '../../src/funding/rf-reference.ts';
@@ -11,17 +10,7 @@ import { startSmtp, type Received, type TestSmtp } from '../notify/smtp.ts';
 import { BANK, give, pledgeOf, statementXml, uploadStatement } from './give-support.ts';
 import { deliverMollie, deliverStripe, deliverStripeEvent, giveOnline, manageLinkOf, pathOf } from './pay-support.ts';
 import { StripeStandin } from '../support/stripe-standin.ts';
-
-/** Every row of every table as text (bytea as hex): what someone who steals the database reads. */
-export async function dumpTables(db: Db): Promise<string> {
-  const tables = await db.query<{ name: string }>("select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'");
-  let dump = '';
-  for (const { name } of tables) for (const row of await db.query<{ t: string }>(`select t::text as t from "${name}" t`)) dump += `${row.t}\n`;
-  return dump.toLowerCase();
-}
-
-/** Whether a dump holds a text, as text or as the hex of its bytes (a bytea column). */
-export const dumpHolds = (dump: string, text: string) => dump.includes(text.toLowerCase()) || dump.includes(Buffer.from(text).toString('hex'));
+import { dumpDatabase, dumpHolds } from '../support/db.ts';
 
 describe('test/funding/donor-thanks.test.ts', () => {
   /**
@@ -198,7 +187,7 @@ describe('test/funding/donor-thanks.test.ts', () => {
     const email = address('crafted');
     const crafted = await give(t, 'en', { preset: '2500', display: 'private', email, receipt: 'yes', way: 'transfer' });
     assert.equal(crafted.page.status, 400);
-    assert.ok(!dumpHolds(await dumpTables(t.db), email));
+    assert.ok(!dumpHolds((await dumpDatabase(t.db)).toLowerCase(), email));
     await run();
     assert.equal(smtp.received.length, before);
   });
@@ -212,7 +201,7 @@ describe('test/funding/donor-thanks.test.ts', () => {
     const canary = `canary.${Date.now()}@donors.test`;
     await t.db.query('create table zz_mail_canary (note text, blob bytea)');
     await t.db.query('insert into zz_mail_canary values ($1, $2)', [canary, Buffer.from(canary.toUpperCase())]);
-    const dump = await dumpTables(t.db);
+    const dump = (await dumpDatabase(t.db)).toLowerCase();
     assert.ok(dumpHolds(dump, canary), 'the scan finds text');
     assert.ok(dump.includes(Buffer.from(canary.toUpperCase()).toString('hex').toLowerCase()), 'the scan finds bytes');
     await t.db.query('drop table zz_mail_canary');

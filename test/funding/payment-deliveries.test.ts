@@ -6,6 +6,7 @@ import { assertNotShows, assertShows, countRows, createStaff, initialiseInstance
 import { MollieStandin } from '../support/mollie-standin.ts';
 import type { StripeStandin } from '../support/stripe-standin.ts';
 import { dumpDatabase } from '../support/db.ts';
+import { openServer } from '../../src/db/client.ts';
 import { BANK } from './give-support.ts';
 import { balance, countBySource, giveOnline, startStandins } from './pay-support.ts';
 
@@ -168,6 +169,30 @@ describe('test/funding/payment-deliveries.test.ts', () => {
     assert.equal((await postMollie(id)).status, 200);
     await paymentDeliveriesSettled(t.db);
     assert.equal(await countBySource(t.db, `mollie:${id}`), 1);
+  });
+
+  test('two Beside processes booking the same deliveries at once book each gift once', { skip: !process.env.TEST_DATABASE_URL && 'needs TEST_DATABASE_URL' }, async () => {
+    // A second pool on the same database: another process of the installation, with a booker of its own.
+    const [row] = await t.db.query<{ name: string }>('select current_database() as name');
+    const url = new URL(process.env.TEST_DATABASE_URL!);
+    url.pathname = `/${row!.name}`;
+    const other = await openServer(url.href);
+    try {
+      const ids = [] as string[];
+      for (let i = 0; i < 12; i++) ids.push(await paidMolliePayment(String(60 + i)));
+      for (const id of ids) await recordDelivery(t.db, { provider: 'mollie', ref: id, event: null });
+      const before = await balance(t.db, 'assets:mollie');
+      const drain = async (db: typeof t.db) => {
+        while ((await bookDueDeliveries(db, t.config)) > 0);
+      };
+      await Promise.all([drain(t.db), drain(other), drain(t.db), drain(other)]);
+      for (const id of ids) assert.equal(await countBySource(t.db, `mollie:${id}`), 1);
+      assert.equal(await balance(t.db, 'assets:mollie'), before + 78_600n, 'exactly what was paid: €60 + €61 + … + €71');
+      assert.equal(await countRows(t.db, 'payment_deliveries'), 0);
+      assert.equal(mollie.requests.filter((request) => ids.some((id) => request === `GET /v2/payments/${id}`)).length, 12, 'each payment asked about once');
+    } finally {
+      await other.close();
+    }
   });
 
   test('what no provider of this installation sends is not kept: an id that is not a payment, an event Beside ignores', async () => {

@@ -141,3 +141,6 @@ export async function dumpDatabase(db: Queryable): Promise<string> {
   for (const { name } of tables) for (const row of await db.query<{ t: string }>(`select t::text as t from "${name}" t`)) dump += `${row.t}\n`;
   return dump;
 }
+
+/** Whether a lower-cased dump holds a text, as text or as the hex of its bytes (a bytea column). */
+export const dumpHolds = (dump: string, text: string) => dump.includes(text.toLowerCase()) || dump.includes(Buffer.from(text).toString('hex'));
