@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -43,16 +43,17 @@ const template = server
   ? { variable: 'BESIDE_TEST_TEMPLATE_DB', where: `beside_tpl_${process.pid}_${randomBytes(4).toString('hex')}` }
   : { variable: 'BESIDE_TEST_TEMPLATE_FILE', where: join(runFolder, 'migrated.tar') };
 
-// Each test process costs seconds before its first test (tsx, the app's modules, a database), so
-// the files run in a few processes, one per core: a group file imports its test files, and each
+// Each test process costs seconds before its first test (tsx, the app's modules, a database) and
+// more while V8 warms up to the code its tests run (on this two-core machine a third and fourth
+// process added 40 s of CPU to a run of 210 s), so the files run in one process per core: a group
+// file imports its test files, and each
 // test file holds its tests and hooks inside describe() blocks, which keep them to that file; the
 // blocks run one after another. A file with a test or hook outside any describe() (it would
 // apply to every file of its group) runs in a process of its own, as do the browser tests, which
 // start servers of their own. Tests do not depend on each other: a closed test db is emptied
 // before the next test gets it (test/support/pglite-pool.ts), and a file run alone passes too.
-const CONCURRENCY = 2;
-// More groups than processes at once: a group that finishes early leaves its core to the next.
-const GROUPS = 2 * CONCURRENCY;
+const CONCURRENCY = Math.max(1, Math.min(availableParallelism(), 4));
+const GROUPS = CONCURRENCY;
 
 // Ctrl-C reaches the test processes through the terminal; the run then ends and cleans up below.
 // A signal sent to this process alone is passed on to the process running now.

@@ -34,12 +34,27 @@ export async function listTables(tx: Queryable): Promise<Map<string, Column[]>> 
     identity_generation: string | null;
     column_default: string | null;
   }>(
-    `select c.table_name, c.column_name, c.data_type, c.udt_name, c.is_nullable, c.is_generated, c.is_identity,
-            c.identity_generation, c.column_default
-       from information_schema.columns c
-       join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
-      where c.table_schema = current_schema() and t.table_type = 'BASE TABLE'
-      order by c.table_name, c.ordinal_position`,
+    // pg_catalog rather than information_schema.columns, whose privilege checks cost embedded
+    // PostgreSQL a tenth of a second; the values are the ones information_schema would show.
+    `select c.relname as table_name, a.attname as column_name,
+            case when coalesce(bt.typelem, t.typelem) <> 0 and coalesce(bt.typlen, t.typlen) = -1 then 'ARRAY'
+                 when coalesce(nbt.nspname, nt.nspname) = 'pg_catalog' then format_type(coalesce(bt.oid, t.oid), null)
+                 else 'USER-DEFINED' end as data_type,
+            coalesce(bt.typname, t.typname) as udt_name,
+            case when a.attnotnull or (t.typtype = 'd' and t.typnotnull) then 'NO' else 'YES' end as is_nullable,
+            case when a.attgenerated <> '' then 'ALWAYS' else 'NEVER' end as is_generated,
+            case when a.attidentity in ('a', 'd') then 'YES' else 'NO' end as is_identity,
+            case a.attidentity when 'a' then 'ALWAYS' when 'd' then 'BY DEFAULT' end as identity_generation,
+            case when a.attgenerated = '' then pg_get_expr(d.adbin, d.adrelid) end as column_default
+       from pg_class c
+       join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+       join pg_type t on t.oid = a.atttypid
+       join pg_namespace nt on nt.oid = t.typnamespace
+       left join pg_type bt on t.typtype = 'd' and bt.oid = t.typbasetype
+       left join pg_namespace nbt on nbt.oid = bt.typnamespace
+       left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+      where c.relnamespace = current_schema()::regnamespace and c.relkind in ('r', 'p')
+      order by c.relname, a.attnum`,
   );
   const tables = new Map<string, Column[]>();
   for (const row of rows) {

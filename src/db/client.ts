@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { pgTypeParsers, SCALAR_PARSERS, toParams } from './type-parsers.ts';
+import { OID, PGLITE_BYTEA, pgTypeParsers, SCALAR_PARSERS, toParams } from './type-parsers.ts';
 
 /** Anything that runs parameterised SQL: the database itself or one transaction. */
 export interface Queryable {
@@ -98,11 +98,12 @@ function processAlive(pid: number): boolean {
 }
 
 /**
- * Adopts a PGlite instance. Its own parsers are replaced by ours (for that instance only): its
- * array parsers look their element type up there, so arrays follow too.
+ * Adopts a PGlite instance. Its own parsers (and bytea's serializer) are replaced by ours, for that
+ * instance only: its array parsers look their element type up there, so arrays follow too.
  */
 export function fromPglite(client: PGlite): Db {
-  Object.assign(client.parsers, SCALAR_PARSERS);
+  Object.assign(client.parsers, SCALAR_PARSERS, { [OID.bytea]: PGLITE_BYTEA.parse });
+  client.serializers[OID.bytea] = PGLITE_BYTEA.serialize as (value: unknown) => string;
   const run = async <Row>(target: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]) =>
     (await target.query<Row>(sql, toParams(params))).rows;
   return {

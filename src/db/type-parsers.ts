@@ -19,6 +19,7 @@ import pg from 'pg';
  * Text forms are read as PostgreSQL writes them by default (DateStyle ISO), as pg itself assumes.
  */
 export const OID = {
+  bytea: 17,
   int8: 20,
   numeric: 1700,
   date: 1082,
@@ -49,6 +50,18 @@ export const SCALAR_PARSERS: Readonly<Record<number, Parse>> = {
   [OID.timestamp]: utcTimestamp,
   [OID.timestamptz]: pgTimestamptz,
   [OID.interval]: unchanged,
+};
+
+/**
+ * bytea for PGlite, which otherwise writes and reads it a byte at a time in JavaScript (a 64 KiB
+ * file chunk took 80 ms to insert): the hex form through Buffer. pg reads bytea natively already.
+ */
+export const PGLITE_BYTEA = {
+  serialize: (bytes: Uint8Array) => `\\x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}`,
+  parse: (text: string): Uint8Array => {
+    if (!text.startsWith('\\x')) throw new Error('bytea is expected in hex form (bytea_output = hex)');
+    return Buffer.from(text.slice(2), 'hex');
+  },
 };
 
 /** Array type oid → element type oid, for the element types above. */

@@ -54,6 +54,9 @@ describe('test/cli/command-line.test.ts', () => {
 
   test('the beside binary, called from another folder, initialises the database of that folder and answers 0', embeddedPass, async () => {
     const folder = await resources.folder();
+    // The database a first start would make there (initdb from nothing, seconds of a core, is what
+    // the browser tests' first start does).
+    await migratedDataFolder(join(folder, 'data'));
     const init = await spawnBeside(['init', '--login', 'admin', '--name', 'Admin'], { cwd: folder, env: { BESIDE_PASSWORD: 'a long admin password' } });
     assert.equal(init.code, 0, init.stderr);
     assert.equal([...init.stdout.matchAll(/^ {2}([0-9a-f-]{60,})$/gm)].length, 3);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { after } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import { fromPglite, openServer, type Db, type Queryable } from '../../src/db/client.ts';
 import { migrate } from '../../src/db/migrate.ts';
@@ -37,9 +38,9 @@ export type TestDbOptions = { firstStart?: boolean };
 // would dump again on every call.
 let template: Promise<Blob> | undefined;
 
-// Booting even from the dump costs ≈1.5 s of a core, and a test process opens many test dbs (the
-// runner puts several test files in one process). So a closed test db is emptied and kept for the
-// next one (test/support/pglite-pool.ts): it arrives as a fresh copy of the template would.
+// Booting even from the dump costs about a second of a core, and a test process opens many test
+// dbs (the runner puts several test files in one process). So a closed test db is emptied and kept
+// for the next one (test/support/pglite-pool.ts): it arrives as a fresh copy of the template would.
 const pool = new PglitePool(async () => {
   template ??= loadTemplate().catch((error: unknown) => {
     template = undefined;
@@ -47,6 +48,10 @@ const pool = new PglitePool(async () => {
   });
   return PGlite.create({ loadDataDir: await template });
 });
+
+// The kept ones are closed when the process has run its tests (a hook of the whole run, as this
+// module is imported before any test starts): PGlite's own timers would keep the process alive.
+after(() => pool.closeIdle());
 
 async function openEmbeddedTestDb(options: TestDbOptions): Promise<Db> {
   const { client, release } = await pool.take();

@@ -2,15 +2,16 @@ import type { PGlite } from '@electric-sql/pglite';
 
 /**
  * Embedded test databases that were closed, emptied and kept for the next test db of this
- * process. Emptying truncates every table but those in KEPT and resets the session
- * (DISCARD ALL: settings, temporary tables, prepared statements, advisory locks), which is all a
- * fresh copy of the template holds. A database whose schema a test changed (a probe table, a
- * dropped trigger) is not emptied but closed: the schema is compared with the template's.
+ * process. Emptying truncates the tables that hold rows (but those in KEPT), restarts the
+ * sequences that were used, and resets the session (DISCARD ALL: settings, temporary tables,
+ * prepared statements, advisory locks), which is all a fresh copy of the template holds. A
+ * database whose schema a test changed (a probe table, a dropped trigger) is not emptied but
+ * closed: the schema is compared with the template's.
  *
- * Idle databases are closed after a moment, as an open PGlite keeps the process alive.
+ * Booting a database costs a second of a core, emptying one a few hundredths, so the kept ones
+ * stay until the process ends its tests (closeIdle, called by test/support/db.ts).
  */
 const KEEP_IDLE = 2;
-const IDLE_MS = 1_000;
 
 // Everything a test could change in the schema: relations and their columns, triggers (and
 // whether they are enabled), functions and constraints outside the system schemas, and the
@@ -46,19 +47,17 @@ const SCHEMA_FINGERPRINT = `
  */
 const KEPT = ['schema_migrations', 'ledger_accounts'];
 
-type Idle = { client: PGlite; timer: NodeJS.Timeout };
-
 export class PglitePool {
-  private readonly idle: Idle[] = [];
+  private readonly idle: PGlite[] = [];
   private fingerprint: string | undefined;
+  // Which tables and sequences emptying looks at: the template's, read once.
+  private contents: { probe: string; sequences: string } | undefined;
 
   constructor(private readonly boot: () => Promise<PGlite>) {}
 
   /** A database as the template left it; release(true) offers it back, release(false) closes it. */
   async take(): Promise<{ client: PGlite; release: (reusable: boolean) => Promise<void> }> {
-    const kept = this.idle.pop();
-    if (kept) clearTimeout(kept.timer);
-    const client = kept?.client ?? (await this.boot());
+    const client = this.idle.pop() ?? (await this.boot());
     this.fingerprint ??= await fingerprintOf(client);
     let released = false;
     return {
@@ -67,8 +66,7 @@ export class PglitePool {
         if (released) return;
         released = true;
         if (reusable && this.idle.length < KEEP_IDLE && (await this.empty(client))) {
-          const timer = setTimeout(() => this.closeIdle(client), IDLE_MS);
-          this.idle.push({ client, timer });
+          this.idle.push(client);
         } else {
           await client.close();
         }
@@ -82,10 +80,12 @@ export class PglitePool {
       // A transaction left open by a failed test would hold the truncation back.
       await client.exec('rollback').catch(() => undefined);
       if ((await fingerprintOf(client)) !== this.fingerprint) return false;
-      const tables = await client.query<{ name: string }>(
-        `select format('%I.%I', schemaname, tablename) as name from pg_tables where schemaname = 'public' and tablename not in (${KEPT.map((name) => `'${name}'`).join(', ')})`,
-      );
-      if (tables.rows.length > 0) await client.exec(`truncate ${tables.rows.map((row) => row.name).join(', ')} restart identity cascade`);
+      this.contents ??= await contentsOf(client);
+      // Truncating every table costs more than asking each whether it holds a row.
+      const filled = (await client.query<{ name: string }>(this.contents.probe)).rows.map((row) => row.name);
+      if (filled.length > 0) await client.exec(`truncate ${filled.join(', ')} restart identity cascade`);
+      // A sequence can have moved on without a row left behind (inserted, then deleted).
+      for (const { name } of (await client.query<{ name: string }>(this.contents.sequences)).rows) await client.exec(`alter sequence ${name} restart`);
       await client.exec('discard all');
       return true;
     } catch {
@@ -93,12 +93,29 @@ export class PglitePool {
     }
   }
 
-  private closeIdle(client: PGlite): void {
-    const at = this.idle.findIndex((entry) => entry.client === client);
-    if (at >= 0) this.idle.splice(at, 1);
-    void client.close().catch(() => undefined);
+  /** Closes the databases kept for later: an open PGlite's timers keep the process alive. */
+  async closeIdle(): Promise<void> {
+    await Promise.all(this.idle.splice(0).map((client) => client.close().catch(() => undefined)));
   }
 }
+
+/** The statements that find the tables holding rows and the sequences that were used. */
+async function contentsOf(client: PGlite): Promise<{ probe: string; sequences: string }> {
+  const tables = await client.query<{ name: string }>(
+    `select format('%I.%I', schemaname, tablename) as name from pg_tables where schemaname = 'public' and tablename not in (${KEPT.map((name) => `'${name}'`).join(', ')})`,
+  );
+  const probe = tables.rows.length === 0
+    ? 'select null::text as name where false'
+    : tables.rows.map(({ name }) => `select ${quoteLiteral(name)} as name where exists (select from ${name})`).join(' union all ');
+  // Owned by a kept table: left as it is, as the table is.
+  const sequences = `select format('%I.%I', schemaname, sequencename) as name from pg_sequences s
+    where schemaname = 'public' and last_value is not null and not exists (
+      select from pg_depend d join pg_class t on t.oid = d.refobjid
+       where d.objid = format('%I.%I', s.schemaname, s.sequencename)::regclass and d.deptype in ('a', 'i') and t.relname in (${KEPT.map((name) => `'${name}'`).join(', ')}))`;
+  return { probe, sequences };
+}
+
+const quoteLiteral = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 async function fingerprintOf(client: PGlite): Promise<string> {
   const result = await client.query<{ fingerprint: string }>(SCHEMA_FINGERPRINT);
