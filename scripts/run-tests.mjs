@@ -44,14 +44,14 @@ const template = server
   : { variable: 'BESIDE_TEST_TEMPLATE_FILE', where: join(runFolder, 'migrated.tar') };
 
 // Each test process costs seconds before its first test (tsx, the app's modules, a database) and
-// more while V8 warms up to the code its tests run (on this two-core machine a third and fourth
-// process added 40 s of CPU to a run of 210 s), so the files run in one process per core: a group
-// file imports its test files, and each
-// test file holds its tests and hooks inside describe() blocks, which keep them to that file; the
-// blocks run one after another. A file with a test or hook outside any describe() (it would
-// apply to every file of its group) runs in a process of its own, as do the browser tests, which
-// start servers of their own. Tests do not depend on each other: a closed test db is emptied
-// before the next test gets it (test/support/pglite-pool.ts), and a file run alone passes too.
+// more while V8 warms up to the code its tests run (on this two-core machine, two more processes
+// added 40 s of CPU to a run of 210 s), so the files run in one process per core: a group file
+// imports its test files, and each test file holds its tests and hooks inside describe() blocks,
+// which keep them to that file; the blocks run one after another. A file with a test or hook
+// outside any describe() (it would apply to every file of its group) runs in a process of its
+// own, as do the browser tests, which start servers of their own. Tests do not depend on each
+// other: a closed test db is emptied before the next test gets it (test/support/pglite-pool.ts),
+// and a file run alone passes too.
 const CONCURRENCY = Math.max(1, Math.min(availableParallelism(), 4));
 const GROUPS = CONCURRENCY;
 

@@ -64,6 +64,10 @@ describe('test/support/db.test.ts', () => {
     const [before] = await first.query<{ n: bigint }>('select count(*) as n from help_submissions');
     assert.equal(before?.n, 1n);
     await first.query("select set_config('application_name', 'left behind', false)");
+    // A row added and deleted leaves its table empty but its identity sequence moved on.
+    const delivery = "insert into payment_deliveries (provider, ref, received_at, next_try_at) values ('mollie', 'tr_left', now(), now()) returning id";
+    const [used] = await first.query<{ id: bigint }>(delivery);
+    await first.query('delete from payment_deliveries');
     await untrack(first);
     await assert.rejects(() => first.query('select 1'), 'a closed handle must not reach the next test db');
 
@@ -72,6 +76,8 @@ describe('test/support/db.test.ts', () => {
     const [setting] = await second.query<{ name: string }>("select current_setting('application_name') as name");
     assert.equal(after?.n, 0n);
     assert.notEqual(setting?.name, 'left behind');
+    const [fresh] = await second.query<{ id: bigint }>(delivery);
+    assert.equal(fresh?.id, used?.id, 'identities start where a fresh copy of the template starts them');
     await second.query('create table probe_left (id int)');
     await untrack(second);
 
