@@ -112,6 +112,18 @@ describe('test/db/types.test.ts', () => {
         assert.ok(value instanceof Uint8Array);
         assert.deepEqual([...value], [...bytes]);
       }
+      // A view into a larger buffer sends only its own bytes; no bytes, a file chunk's size and an
+      // array of bytea come back as sent.
+      const view = new Uint8Array([9, 9, 0, 1, 254, 255, 9]).subarray(2, 6);
+      const chunk = new Uint8Array(65_536).map((_, index) => (index * 31) % 256);
+      const more = await one<{ view: Uint8Array; none: Uint8Array; chunk: Uint8Array; list: Uint8Array[] }>(
+        'select $1::bytea as view, $2::bytea as none, $3::bytea as chunk, array[$1::bytea, $2::bytea] as list',
+        [view, new Uint8Array(0), chunk],
+      );
+      assert.deepEqual([...more.view], [0, 1, 254, 255]);
+      assert.equal(more.none.length, 0);
+      assert.ok(Buffer.from(more.chunk).equals(Buffer.from(chunk)), 'a 64 KiB chunk byte for byte');
+      assert.deepEqual(more.list.map((item) => [...item]), [[0, 1, 254, 255], []]);
     });
 
     test('arrays stay arrays of the same element types', async () => {
