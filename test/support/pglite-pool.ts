@@ -50,6 +50,8 @@ const KEPT = ['schema_migrations', 'ledger_accounts'];
 export class PglitePool {
   private readonly idle: PGlite[] = [];
   private fingerprint: string | undefined;
+  // Set once the process has run its tests: a database released later is closed, not kept.
+  private ended = false;
   // Which tables and sequences emptying looks at: the template's, read once.
   private contents: { probe: string; sequences: string } | undefined;
 
@@ -65,7 +67,7 @@ export class PglitePool {
       release: async (reusable) => {
         if (released) return;
         released = true;
-        if (reusable && this.idle.length < KEEP_IDLE && (await this.empty(client))) {
+        if (reusable && !this.ended && this.idle.length < KEEP_IDLE && (await this.empty(client))) {
           this.idle.push(client);
         } else {
           await client.close();
@@ -93,8 +95,9 @@ export class PglitePool {
     }
   }
 
-  /** Closes the databases kept for later: an open PGlite's timers keep the process alive. */
+  /** Closes the databases kept for later, and keeps none from now on: an open PGlite's timers keep the process alive. */
   async closeIdle(): Promise<void> {
+    this.ended = true;
     await Promise.all(this.idle.splice(0).map((client) => client.close().catch(() => undefined)));
   }
 }
