@@ -41,25 +41,16 @@ export type LineView = {
   note: string | null | 'unverified';
 };
 
-type LineRow = {
-  id: string;
-  vault_id: string;
-  source_ref: string;
-  booking_date: string;
-  amount_cents: bigint;
-  currency: string;
-  direction: 'credit' | 'debit';
+/** A line as the lists read it: what lockLine reads, with its details, decision and pledge. */
+type LineRow = LockedLine & {
   rf_reference: string | null;
   details: Uint8Array | null;
-  state: LineState;
-  reason: WaitReason | null;
   purpose: Purpose | null;
   booked_as: BookedAs | null;
   provider: Provider | null;
   expense_id: string | null;
   dismiss_reason: DismissReason | null;
   note: Uint8Array | null;
-  gift_id: string | null;
   gift_rf: string | null;
   gift_amount: bigint | null;
   gift_purpose: Purpose | null;
