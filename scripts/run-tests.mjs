@@ -2,7 +2,7 @@
 // Usage: node scripts/run-tests.mjs [folder or file]   (none: everything under test/ except test/e2e)
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -38,7 +38,11 @@ const env = { BESIDE_TEST_CHEAP_KDF: '1', ...process.env };
 // the server. test/support/db.ts finds it through the variable (names as in
 // test/support/db-template.ts); it is removed when the run ends.
 const server = process.env.TEST_DATABASE_URL;
-const runFolder = mkdtempSync(join(tmpdir(), 'beside-test-run-'));
+const scratch = scratchRoot();
+const runFolder = mkdtempSync(join(scratch, 'beside-test-run-'));
+// The test processes make their scratch folders there too (data folders, backups, the on-disk
+// databases of the command-line tests, browser profiles).
+env.TMPDIR = scratch;
 const template = server
   ? { variable: 'BESIDE_TEST_TEMPLATE_DB', where: `beside_tpl_${process.pid}_${randomBytes(4).toString('hex')}` }
   : { variable: 'BESIDE_TEST_TEMPLATE_FILE', where: join(runFolder, 'migrated.tar') };
@@ -174,6 +178,25 @@ function failingSummary(output) {
 /** A process that died is named by its path: a test file, or a group file standing for the files it holds. */
 function crashedFiles({ output, members }) {
   return [...new Set(failingSummary(output).flatMap((name) => members.get(name) ?? (/^test\/\S+\.test\.tsx?$/.test(name) && files.includes(name) ? [name] : [])))];
+}
+
+/**
+ * Where the run's folder goes: a memory file system when the machine has one (/dev/shm on Linux)
+ * and TMPDIR does not say otherwise. The tests create thousands of files (an embedded database's
+ * data folder alone is about 1,000), and on a virtual machine's disk creating a file can cost
+ * most of a millisecond: 1,000 small files took 740 ms in /tmp on the CI machine and 9 ms in
+ * /dev/shm, and the suite took 78 s instead of 70 s.
+ */
+function scratchRoot() {
+  if (process.env.TMPDIR || process.platform !== 'linux') return tmpdir();
+  const TMPFS_MAGIC = 0x01021994;
+  try {
+    if (statfsSync('/dev/shm').type !== TMPFS_MAGIC) return tmpdir();
+    accessSync('/dev/shm', constants.W_OK);
+    return '/dev/shm';
+  } catch {
+    return tmpdir();
+  }
 }
 
 function describeDatabase(url) {
