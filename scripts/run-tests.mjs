@@ -183,7 +183,7 @@ function crashedFiles({ output, members }) {
 /**
  * Where the run's folder goes: a memory file system when the machine has one (/dev/shm on Linux)
  * and TMPDIR does not say otherwise. The tests create thousands of files (an embedded database's
- * data folder alone is about 1,000), and on a virtual machine's disk creating a file can cost
+ * data folder alone holds about 1,400), and on a virtual machine's disk creating a file can cost
  * most of a millisecond: 1,000 small files took 740 ms in /tmp on the CI machine and 9 ms in
  * /dev/shm, and the suite took 78 s instead of 70 s.
  */
