@@ -49,9 +49,10 @@ const template = server
 
 // Each test process costs seconds before its first test (tsx, the app's modules, a database) and
 // more while V8 warms up to the code its tests run (on this two-core machine, two more processes
-// added 40 s of CPU to a run of 210 s), so the files run in one process per core: a group file
-// imports its test files, and each test file holds its tests and hooks inside describe() blocks,
-// which keep them to that file; the blocks run one after another. A file with a test or hook
+// added 40 s of CPU to a run of 210 s), so the files run in one process per core: each takes the
+// next test file from the run's queue when it has run the last (scripts/test-group.mjs), and each
+// test file holds its tests and hooks inside describe() blocks, which keep them to that file; the
+// blocks run one after another. A file with a test or hook
 // outside any describe() (it would apply to every file of its group) runs in a process of its
 // own, as do the browser tests, which start servers of their own. Tests do not depend on each
 // other: a closed test db is emptied before the next test gets it (test/support/pglite-pool.ts),
@@ -82,7 +83,7 @@ async function runAll() {
     env[template.variable] = template.where;
   }
 
-  const first = await run(files);
+  const first = await run(files, 1);
   if (first.status === 0) return 0;
 
   // Node 22+ sometimes aborts a whole test process inside V8 while PGlite's WebAssembly is freed
@@ -90,10 +91,10 @@ async function runAll() {
   // assertion. Only files that died that way are run once more, and it is said loudly; a file with
   // a failing test, or any other failure, fails the run as before.
   const crashed = crashedFiles(first);
-  const otherFailures = failingSummary(first.output).filter((name) => !crashed.includes(name) && !first.members.has(name));
+  const otherFailures = failingSummary(first.output).filter((name) => !crashed.includes(name) && first.membersOf(name) === undefined);
   if (crashed.length === 0 || otherFailures.length > 0 || !/# Fatal error in/.test(first.output)) return first.status ?? 1;
   console.log(`\n!!! V8 aborted the test process of ${crashed.join(', ')} (nodejs/node#64500); running ${crashed.length === 1 ? 'it' : 'them'} once more.\n`);
-  const second = await run(crashed);
+  const second = await run(crashed, 2);
   return second.status ?? 1;
 }
 
@@ -114,29 +115,39 @@ function runTemplateScript(action) {
 }
 
 /**
- * The files in at most GROUPS group files of about equal size (the size of a test file is a
- * rough measure of its work); the others one file per process. Answers the paths to give node
- * --test and, for each group, the files it holds.
+ * The files that keep to themselves in at most GROUPS processes that share them out as they go
+ * (scripts/test-group.mjs), the heaviest first (the size of a test file is a rough measure of its
+ * work); the others one file per process. Answers the paths to give node --test and, for the
+ * crash check, a function that names the files a group's process had taken or never got to.
  */
-function grouped(list) {
+function grouped(list, attempt) {
   const together = list.filter(keepsToItself);
   const alone = list.filter((file) => !together.includes(file));
-  if (together.length <= 1) return { paths: list, members: new Map() };
-  const groups = Array.from({ length: Math.min(GROUPS, together.length) }, () => ({ files: [], weight: 0 }));
-  const weighed = together.map((file) => ({ file, weight: statSync(join(root, file)).size })).sort((a, b) => b.weight - a.weight);
-  for (const { file, weight } of weighed) {
-    const lightest = groups.reduce((a, b) => (b.weight < a.weight ? b : a));
-    lightest.files.push(file);
-    lightest.weight += weight;
+  if (together.length <= 1) return { paths: list, membersOf: () => undefined };
+  const queue = together.map((file) => ({ file, weight: statSync(join(root, file)).size })).sort((a, b) => b.weight - a.weight).map(({ file }) => file);
+  const queueFile = join(runFolder, `queue-${attempt}.json`);
+  const claims = join(runFolder, `claims-${attempt}`);
+  writeFileSync(queueFile, JSON.stringify(queue.map((file) => join(root, file))));
+  const helper = pathToFileURL(join(root, 'scripts', 'test-group.mjs')).href;
+  const count = Math.min(GROUPS, together.length);
+  // The name of each process's test, which its claims hold too.
+  const groups = new Map(Array.from({ length: count }, (_, index) => [join(runFolder, `group-${attempt}-${index + 1}.test.mjs`), `test files run by process ${index + 1} of ${count}`]));
+  for (const [path, name] of groups) {
+    writeFileSync(path, `import { runClaimedFiles } from ${JSON.stringify(helper)};\nawait runClaimedFiles(${JSON.stringify(queueFile)}, ${JSON.stringify(claims)}, ${JSON.stringify(name)});\n`);
   }
-  const members = new Map();
-  groups.forEach((group, index) => {
-    const path = join(runFolder, `group-${index + 1}.test.mjs`);
-    const imports = group.files.sort().map((file) => `import ${JSON.stringify(pathToFileURL(join(root, file)).href)};`);
-    writeFileSync(path, `${imports.join('\n')}\n`);
-    members.set(path, group.files);
-  });
-  return { paths: [...members.keys(), ...alone], members };
+  /** A group's files: those it claimed, and those nobody claimed (every process died before them). */
+  const membersOf = (path) => {
+    if (!groups.has(path)) return undefined;
+    const claimedBy = queue.map((_, index) => {
+      try {
+        return readFileSync(join(claims, String(index)), 'utf8');
+      } catch {
+        return '';
+      }
+    });
+    return queue.filter((_, index) => claimedBy[index] === '' || claimedBy[index] === groups.get(path));
+  };
+  return { paths: [...groups.keys(), ...alone], membersOf };
 }
 
 /** A test file whose tests and hooks all sit inside describe() blocks; browser tests never share a process. */
@@ -144,9 +155,9 @@ function keepsToItself(file) {
   return !file.startsWith('test/e2e/') && !/^(test|it|suite|before|after|beforeEach|afterEach)\(/m.test(readFileSync(join(root, file), 'utf8'));
 }
 
-/** Runs the files, showing the output as it comes and keeping it for the crash check. */
-function run(list) {
-  const { paths, members } = grouped(list);
+/** Runs the files (the run's first attempt, or its second), showing the output as it comes and keeping it for the crash check. */
+function run(list, attempt) {
+  const { paths, membersOf } = grouped(list, attempt);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${CONCURRENCY}`, '--test-reporter=spec', ...paths], {
       cwd: root,
@@ -164,7 +175,7 @@ function run(list) {
       process.stderr.write(chunk);
     });
     child.on('error', reject);
-    child.on('close', (status) => resolve({ status, output, members }));
+    child.on('close', (status) => resolve({ status, output, membersOf }));
   });
 }
 
@@ -176,8 +187,8 @@ function failingSummary(output) {
 }
 
 /** A process that died is named by its path: a test file, or a group file standing for the files it holds. */
-function crashedFiles({ output, members }) {
-  return [...new Set(failingSummary(output).flatMap((name) => members.get(name) ?? (/^test\/\S+\.test\.tsx?$/.test(name) && files.includes(name) ? [name] : [])))];
+function crashedFiles({ output, membersOf }) {
+  return [...new Set(failingSummary(output).flatMap((name) => membersOf(name) ?? (/^test\/\S+\.test\.tsx?$/.test(name) && files.includes(name) ? [name] : [])))];
 }
 
 /**
