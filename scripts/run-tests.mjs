@@ -61,9 +61,15 @@ const CONCURRENCY = Math.max(1, Math.min(availableParallelism(), 4));
 const GROUPS = CONCURRENCY;
 
 // Ctrl-C reaches the test processes through the terminal; the run then ends and cleans up below.
-// A signal sent to this process alone is passed on to the process running now.
-let current;
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => current?.kill(signal));
+// A signal sent to this process alone is passed on to the processes running now.
+const running = new Set();
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => running.forEach((child) => child.kill(signal)));
+/** A child process of the run, known to the signal handler above until it ends. */
+function started(child) {
+  running.add(child);
+  child.on('close', () => running.delete(child));
+  return child;
+}
 
 let status = 1;
 try {
@@ -78,12 +84,27 @@ process.exit(status);
 
 async function runAll() {
   // The browser tests start Beside on data folders of their own and need no template.
+  let building = Promise.resolve(null);
   if (files.some((file) => !file.startsWith('test/e2e/'))) {
-    await runTemplateScript('create');
     env[template.variable] = template.where;
+    if (server) {
+      await runTemplateScript('create');
+    } else {
+      // Built while the test processes start and load their modules; a test database waits for it
+      // while FILE.building is there (test/support/db-template.ts templateDump).
+      writeFileSync(`${template.where}.building`, '');
+      building = runTemplateScript('create')
+        .then(() => null, (error) => error)
+        .finally(() => rmSync(`${template.where}.building`, { force: true }));
+    }
   }
 
   const first = await run(files, 1);
+  const failedBuild = await building;
+  if (failedBuild) {
+    console.error(`The tests could not use the run's database template: ${failedBuild.message}`);
+    return 1;
+  }
   if (first.status === 0) return 0;
 
   // Node 22+ sometimes aborts a whole test process inside V8 while PGlite's WebAssembly is freed
@@ -101,12 +122,11 @@ async function runAll() {
 /** Builds (or drops) the template through tsx, with the database settings of the run. */
 function runTemplateScript(action) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test', 'support', 'db-template.ts'), action, template.where], {
+    const child = started(spawn(process.execPath, ['--import', 'tsx', join(root, 'test', 'support', 'db-template.ts'), action, template.where], {
       cwd: root,
       env,
       stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    current = child;
+    }));
     child.on('error', reject);
     child.on('close', (status, signal) =>
       status === 0 ? resolve() : reject(new Error(`the database template could not be ${action === 'create' ? 'built' : 'dropped'} (${signal ?? `exit ${status}`})`)),
@@ -159,12 +179,11 @@ function keepsToItself(file) {
 function run(list, attempt) {
   const { paths, membersOf } = grouped(list, attempt);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${CONCURRENCY}`, '--test-reporter=spec', ...paths], {
+    const child = started(spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${CONCURRENCY}`, '--test-reporter=spec', ...paths], {
       cwd: root,
       env,
       stdio: ['inherit', 'pipe', 'pipe'],
-    });
-    current = child;
+    }));
     let output = '';
     child.stdout.on('data', (chunk) => {
       output += chunk;

@@ -3,8 +3,9 @@
 // found by test/support/db.ts through the environment. initdb and the migrations then run once
 // per run instead of once per test file.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
@@ -37,8 +38,12 @@ function migrationsFingerprint(): string {
   return hash.digest('hex');
 }
 
-/** The run's dump at `file`, or null when it was made from other migrations than the ones here now. */
+/**
+ * The run's dump at `file`, or null when it was made from other migrations than the ones here now.
+ * The runner builds it while the test processes start: until `file.building` is gone, it waits.
+ */
 export async function templateDump(file: string): Promise<Blob | null> {
+  while (existsSync(`${file}.building`)) await delay(20);
   const made = await readFile(`${file}.migrations`, 'utf8').catch(() => '');
   return made === migrationsFingerprint() ? new Blob([await readFile(file)]) : null;
 }
