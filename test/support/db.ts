@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import { fromPglite, openServer, type Db, type Queryable } from '../../src/db/client.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { hasInstanceSecret, useInstanceSecret } from '../../src/crypto/instance-secret.ts';
 import { adoptInstanceSecret } from '../../src/crypto/instance.ts';
 import { PglitePool } from './pglite-pool.ts';
+import { atTestsEnd } from './tests-end.ts';
 import { admin, checkTemplateName, embeddedTemplate, templateDump, TEMPLATE_DB_ENV, TEMPLATE_FILE_ENV } from './db-template.ts';
 
 // Every test database of this process is checked against one instance secret, as one
@@ -49,9 +49,9 @@ const pool = new PglitePool(async () => {
   return PGlite.create({ loadDataDir: await template });
 });
 
-// The kept ones are closed when the process has run its tests (a hook of the whole run, as this
-// module is imported before any test starts): PGlite's own timers would keep the process alive.
-after(() => pool.closeIdle());
+// The kept ones are closed when the process has run its tests: PGlite's own timers would keep the
+// process alive.
+atTestsEnd(() => pool.closeIdle());
 
 async function openEmbeddedTestDb(options: TestDbOptions): Promise<Db> {
   const { client, release } = await pool.take();
