@@ -1,10 +1,13 @@
-// The migrated database every test database starts from, built once per run by
+// The migrated database every test database starts from, made once per run by
 // scripts/run-tests.mjs (`node --import tsx test/support/db-template.ts create|drop WHERE`) and
 // found by test/support/db.ts through the environment. initdb and the migrations then run once
-// per run instead of once per test file.
+// per run instead of once per test file, and on the embedded database not even that when an
+// earlier run on the machine built the same template (cachedEmbeddedTemplate).
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -97,13 +100,50 @@ export async function admin(url: string, sql: string): Promise<void> {
   }
 }
 
+/**
+ * The embedded template as a file in the machine's temporary folder, kept from an earlier run when
+ * nothing it is made from has changed: the migrations, how they are applied (src/db/migrate.ts),
+ * PGlite's version and this file. Building it
+ * costs about 5 s of a core (initdb alone 2 s), which every run paid while its test processes
+ * started. The file is written under another name and renamed, so a run never reads half of one;
+ * the templates of other versions are removed.
+ */
+async function cachedEmbeddedTemplate(fingerprint: string): Promise<string> {
+  const key = createHash('sha256')
+    .update(`${fingerprint}\0${packageVersion('@electric-sql/pglite')}\0`)
+    .update(readFileSync(fileURLToPath(import.meta.url)))
+    .update(readFileSync(fileURLToPath(new URL('../../src/db/migrate.ts', import.meta.url))))
+    .digest('hex')
+    .slice(0, 32);
+  const folder = join(tmpdir(), 'beside-test-templates');
+  const cached = join(folder, `${key}.tar`);
+  if (existsSync(cached)) return cached;
+  await mkdir(folder, { recursive: true });
+  const partial = `${cached}.${process.pid}.partial`;
+  await writeFile(partial, new Uint8Array(await (await embeddedTemplate()).arrayBuffer()));
+  await rename(partial, cached);
+  for (const other of await readdir(folder)) if (other.endsWith('.tar') && other !== `${key}.tar`) await rm(join(folder, other), { force: true });
+  return cached;
+}
+
+/** An installed package's version, from the package.json above its entry point (packages need not export it). */
+function packageVersion(name: string): string {
+  for (let folder = dirname(fileURLToPath(import.meta.resolve(name))); folder !== dirname(folder); folder = dirname(folder)) {
+    const manifest = join(folder, 'package.json');
+    if (!existsSync(manifest)) continue;
+    const parsed = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version?: string };
+    if (parsed.name === name && parsed.version) return parsed.version;
+  }
+  throw new Error(`No package.json names ${name}.`);
+}
+
 async function script(action: string | undefined, where: string | undefined): Promise<void> {
   const url = process.env.TEST_DATABASE_URL;
   if (!where || (action !== 'create' && action !== 'drop')) throw new Error('Usage: db-template.ts create|drop FILE-or-DATABASE');
   if (!url) {
     if (action === 'create') {
       const fingerprint = migrationsFingerprint();
-      await writeFile(where, new Uint8Array(await (await embeddedTemplate()).arrayBuffer()));
+      await copyFile(await cachedEmbeddedTemplate(fingerprint), where);
       await writeFile(`${where}.migrations`, fingerprint);
     }
     return; // the runner removes its folder itself
