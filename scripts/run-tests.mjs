@@ -4,12 +4,12 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const folder = process.argv[2];
-const base = join(root, folder ?? 'test');
+const base = resolve(root, folder ?? 'test');
 const e2e = join(root, 'test', 'e2e');
 
 const files = existsSync(base) && statSync(base).isFile()
@@ -32,6 +32,8 @@ console.log(`Database for tests: ${describeDatabase(process.env.TEST_DATABASE_UR
 
 // New staff keys in tests use a cheap argon2id cost; the real cost is measured by bench/login.ts.
 const env = { BESIDE_TEST_CHEAP_KDF: '1', ...process.env };
+// A run of its own, even when started from inside a test (node --test would skip every file).
+delete env.NODE_TEST_CONTEXT;
 
 // One migrated database template for the whole run instead of one per test file (initdb alone
 // takes seconds): a PGlite data-dir dump in a private temporary folder, or a template database on
@@ -143,7 +145,7 @@ function runTemplateScript(action) {
 function grouped(list, attempt) {
   const together = list.filter(keepsToItself);
   const alone = list.filter((file) => !together.includes(file));
-  if (together.length <= 1) return { paths: list, membersOf: () => undefined };
+  if (together.length <= 1) return { paths: list, membersOf: () => undefined, unclaimed: () => [] };
   const queue = together.map((file) => ({ file, weight: statSync(join(root, file)).size })).sort((a, b) => b.weight - a.weight).map(({ file }) => file);
   const queueFile = join(runFolder, `queue-${attempt}.json`);
   const claims = join(runFolder, `claims-${attempt}`);
@@ -155,19 +157,25 @@ function grouped(list, attempt) {
   for (const [path, name] of groups) {
     writeFileSync(path, `import { runClaimedFiles } from ${JSON.stringify(helper)};\nawait runClaimedFiles(${JSON.stringify(queueFile)}, ${JSON.stringify(claims)}, ${JSON.stringify(name)});\n`);
   }
-  /** A group's files: those it claimed, and those nobody claimed (every process died before them). */
-  const membersOf = (path) => {
-    if (!groups.has(path)) return undefined;
-    const claimedBy = queue.map((_, index) => {
+  const claimedBy = () =>
+    queue.map((_, index) => {
       try {
         return readFileSync(join(claims, String(index)), 'utf8');
       } catch {
         return '';
       }
     });
-    return queue.filter((_, index) => claimedBy[index] === '' || claimedBy[index] === groups.get(path));
+  /** A group's files: those it claimed, and those nobody claimed (every process died before them). */
+  const membersOf = (path) => {
+    if (!groups.has(path)) return undefined;
+    const by = claimedBy();
+    return queue.filter((_, index) => by[index] === '' || by[index] === groups.get(path));
   };
-  return { paths: [...groups.keys(), ...alone], membersOf };
+  const unclaimed = () => {
+    const by = claimedBy();
+    return queue.filter((_, index) => by[index] === '');
+  };
+  return { paths: [...groups.keys(), ...alone], membersOf, unclaimed };
 }
 
 /** A test file whose tests and hooks all sit inside describe() blocks; browser tests never share a process. */
@@ -177,7 +185,7 @@ function keepsToItself(file) {
 
 /** Runs the files (the run's first attempt, or its second), showing the output as it comes and keeping it for the crash check. */
 function run(list, attempt) {
-  const { paths, membersOf } = grouped(list, attempt);
+  const { paths, membersOf, unclaimed } = grouped(list, attempt);
   return new Promise((resolve, reject) => {
     const child = started(spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${CONCURRENCY}`, '--test-reporter=spec', ...paths], {
       cwd: root,
@@ -194,7 +202,12 @@ function run(list, attempt) {
       process.stderr.write(chunk);
     });
     child.on('error', reject);
-    child.on('close', (status) => resolve({ status, output, membersOf }));
+    child.on('close', (status) => {
+      // A run whose processes all passed has run every file of the queue; one that did not is a fault of the runner.
+      const missed = status === 0 ? unclaimed() : [];
+      if (missed.length > 0) console.error(`\n!!! No test process took ${missed.join(', ')}: the run fails.`);
+      resolve({ status: missed.length > 0 ? 1 : status, output, membersOf });
+    });
   });
 }
 
