@@ -54,9 +54,9 @@ const template = server
 // added 40 s of CPU to a run of 210 s), so the files run in one process per core: each takes the
 // next test file from the run's queue when it has run the last (scripts/test-group.mjs), and each
 // test file holds its tests and hooks inside describe() blocks, which keep them to that file; the
-// blocks run one after another. A file with a test or hook
-// outside any describe() (it would apply to every file of its group) runs in a process of its
-// own, as do the browser tests, which start servers of their own. Tests do not depend on each
+// blocks run one after another. A file with a test or hook outside any describe() (it would apply
+// to every file of its process) runs in a process of its own, as do the browser tests, which
+// start servers of their own. Tests do not depend on each
 // other: a closed test db is emptied before the next test gets it (test/support/pglite-pool.ts),
 // and a file run alone passes too.
 const CONCURRENCY = Math.max(1, Math.min(availableParallelism(), 4));
