@@ -56,9 +56,8 @@ const template = server
 // test file holds its tests and hooks inside describe() blocks, which keep them to that file; the
 // blocks run one after another. A file with a test or hook outside any describe() (it would apply
 // to every file of its process) runs in a process of its own, as do the browser tests, which
-// start servers of their own. Tests do not depend on each
-// other: a closed test db is emptied before the next test gets it (test/support/pglite-pool.ts),
-// and a file run alone passes too.
+// start servers of their own. Tests do not depend on each other: a closed test db is emptied
+// before the next test gets it (test/support/pglite-pool.ts), and a file run alone passes too.
 const CONCURRENCY = Math.max(1, Math.min(availableParallelism(), 4));
 const GROUPS = CONCURRENCY;
 
