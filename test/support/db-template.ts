@@ -103,10 +103,9 @@ export async function admin(url: string, sql: string): Promise<void> {
 /**
  * The embedded template as a file in the machine's temporary folder, kept from an earlier run when
  * nothing it is made from has changed: the migrations, how they are applied (src/db/migrate.ts),
- * PGlite's version and this file. Building it
- * costs about 5 s of a core (initdb alone 2 s), which every run paid while its test processes
- * started. The file is written under another name and renamed, so a run never reads half of one;
- * the templates of other versions are removed.
+ * PGlite's version and this file. Building it costs about 5 s of a core (initdb alone 2 s), which
+ * every run paid while its test processes started. The file is written under another name and
+ * renamed, so a run never reads half of one; the templates of other versions are removed.
  */
 async function cachedEmbeddedTemplate(fingerprint: string): Promise<string> {
   const key = createHash('sha256')
