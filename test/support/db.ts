@@ -41,13 +41,7 @@ let template: Promise<Blob> | undefined;
 // Booting even from the dump costs about a second of a core, and a test process opens many test
 // dbs (the runner puts several test files in one process). So a closed test db is emptied and kept
 // for the next one (test/support/pglite-pool.ts): it arrives as a fresh copy of the template would.
-const pool = new PglitePool(async () => {
-  template ??= loadTemplate().catch((error: unknown) => {
-    template = undefined;
-    throw error;
-  });
-  return PGlite.create({ loadDataDir: await template });
-});
+const pool = new PglitePool(async () => PGlite.create({ loadDataDir: await migratedTemplate() }));
 
 // The kept ones are closed when the process has run its tests: PGlite's own timers would keep the
 // process alive.
@@ -85,13 +79,18 @@ async function openEmbeddedTestDb(options: TestDbOptions): Promise<Db> {
  * costs seconds per folder. Nothing else (no instance secret, no instance row).
  */
 export async function migratedDataFolder(dataDir: string): Promise<void> {
+  mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create({ dataDir: join(dataDir, 'db'), loadDataDir: await migratedTemplate() });
+  await client.close();
+}
+
+/** The template, read (or built) once per process; a failed attempt is not kept. */
+function migratedTemplate(): Promise<Blob> {
   template ??= loadTemplate().catch((error: unknown) => {
     template = undefined;
     throw error;
   });
-  mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create({ dataDir: join(dataDir, 'db'), loadDataDir: await template });
-  await client.close();
+  return template;
 }
 
 async function loadTemplate(): Promise<Blob> {
