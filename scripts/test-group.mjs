@@ -28,22 +28,26 @@ export async function runClaimedFiles(queueFile, claimsFolder, group) {
   mkdirSync(claimsFolder, { recursive: true });
   const ends = (globalThis[ENDS] = []);
   const suites = watchSuites();
-  for (const [index, file] of queue.entries()) {
-    if (!claim(join(claimsFolder, String(index)), group)) continue;
-    try {
-      await import(pathToFileURL(file).href);
-    } catch (error) {
-      // A file that cannot even be loaded fails as a test of its own; the process goes on.
-      suites.push(
-        nodeTest.test(file, () => {
-          throw error;
-        }),
-      );
+  try {
+    for (const [index, file] of queue.entries()) {
+      if (!claim(join(claimsFolder, String(index)), group)) continue;
+      try {
+        await import(pathToFileURL(file).href);
+      } catch (error) {
+        // A file that cannot even be loaded fails as a test of its own; the process goes on.
+        suites.push(
+          nodeTest.test(file, () => {
+            throw error;
+          }),
+        );
+      }
+      // Its describe() blocks end before the next file is taken.
+      await Promise.allSettled(suites.splice(0));
     }
-    // Its describe() blocks end before the next file is taken.
-    await Promise.allSettled(suites.splice(0));
+  } finally {
+    // Even when claiming failed: a kept database left open would keep the process alive.
+    for (const work of ends.splice(0)) await work();
   }
-  for (const work of ends.splice(0)) await work();
 }
 
 function claim(path, group) {
